@@ -1,0 +1,160 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import type { Database } from './database.js';
+import type { Deps } from './context.js';
+import { connectDb, ping, type DbHandle } from './platform/db/connect.js';
+import { migrateToLatest, pendingMigrations } from './platform/db/migrate.js';
+import { installErrorHandling, sendProblem } from './platform/http/errors.js';
+import { installAccessControl } from './platform/http/access.js';
+import { localDiskStorage } from './platform/storage.js';
+import { accountRoutes, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
+import { auditRoutes } from './modules/audit/index.js';
+import { regionRoutes, openRegionSource, type RegionSource } from './modules/regions/index.js';
+import { fileRoutes } from './modules/files/index.js';
+import { supplierRoutes } from './modules/suppliers/index.js';
+import { startLicenceJobs } from './flows/licence-expiry.js';
+import { catalogRoutes } from './modules/catalog/index.js';
+import { notificationRoutes } from './modules/notifications/index.js';
+
+export interface BuildOptions {
+  sms?: SmsProvider;
+  regions?: RegionSource;
+  /** PostgreSQL schema (tests isolate each file in its own). */
+  pgSchema?: string;
+  /** Background jobs (licence expiry); off in most tests, which call the jobs directly. */
+  jobs?: boolean;
+  logger?: boolean;
+}
+
+export interface Built {
+  app: FastifyInstance;
+  deps: Deps;
+  dbHandle: DbHandle<Database>;
+  close: () => Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Finds the built web app: dist/web next to the compiled server, or at the project root. */
+function findWebDir(config: Config): string | null {
+  const candidates = [config.webDir, path.resolve(here, '../../web'), path.resolve(here, '../dist/web'), path.resolve('dist/web')];
+  for (const c of candidates) if (c && fs.existsSync(path.join(c, 'index.html'))) return c;
+  return null;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Built> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword'], censor: '[redacted]' },
+    },
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const dbHandle = await connectDb<Database>({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}) });
+  await migrateToLatest(dbHandle.db);
+
+  const regions = opts.regions ?? openRegionSource(config.regionsDb);
+  const deps: Deps = {
+    config,
+    db: dbHandle.db,
+    dialect: dbHandle.dialect,
+    storage: localDiskStorage(config.uploadsDir),
+    sms: opts.sms ?? devSmsProvider(app.log),
+    regions,
+    log: app.log,
+  };
+
+  // Describe each route's access in the OpenAPI document; runs before swagger's own hook.
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (access === undefined || !route.schema) return;
+    const who = access === 'public' ? 'Anyone' : access === 'user' ? 'Any signed-in user' : `Roles: ${access.join(', ')}`;
+    route.schema = { ...route.schema, description: `${route.schema.description ?? ''}\n\n**Access:** ${who}`.trim(), 'x-access': access } as typeof route.schema;
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Fengshou 丰收 API', version: '1', description: 'County live-stream commerce platform. Errors are RFC 9457 problem+json with a stable `code`. State-changing calls by a signed-in user need the `x-csrf-token` header from /api/v1/auth/me.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'fs_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  installErrorHandling(app);
+  installAccessControl(app, (token) => resolveSession(deps, token));
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'SAMEORIGIN');
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    try {
+      await ping(deps.db);
+      const pending = await pendingMigrations(deps.db);
+      if (pending.length) return sendProblem(reply, req, 503, 'migrations_pending', `Pending migrations: ${pending.join(', ')}`);
+      return { status: 'ready', database: deps.dialect };
+    } catch (err) {
+      req.log.warn({ err }, 'readiness check failed');
+      return sendProblem(reply, req, 503, 'database_unreachable', 'The database cannot be reached');
+    }
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (api) => {
+    await api.register(accountRoutes(deps));
+    await api.register(regionRoutes(deps));
+    await api.register(auditRoutes(deps));
+    await api.register(notificationRoutes(deps));
+    await api.register(fileRoutes(deps));
+    await api.register(supplierRoutes(deps));
+    await api.register(catalogRoutes(deps));
+  }, { prefix: '/api/v1' });
+
+  const webDir = findWebDir(config);
+  if (webDir) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false });
+    const indexHtml = fs.readFileSync(path.join(webDir, 'index.html'));
+    // Client-side routes (/, /admin/…, /p/…) all load the single-page app.
+    app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+      const url = req.url.split('?')[0]!;
+      if (url.startsWith('/api/')) return sendProblem(reply, req, 404, 'not_found', `No route for ${req.method} ${url}`);
+      const file = path.join(webDir, path.normalize(url));
+      if (file.startsWith(webDir) && url !== '/' && fs.existsSync(file) && fs.statSync(file).isFile()) return reply.sendFile(path.relative(webDir, file));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    });
+  }
+
+  const stopJobs = opts.jobs ? startLicenceJobs(deps) : () => {};
+
+  return {
+    app,
+    deps,
+    dbHandle,
+    close: async () => {
+      stopJobs();
+      await app.close();
+      await dbHandle.close();
+      if (!opts.regions) regions.close();
+    },
+  };
+}

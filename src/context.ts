@@ -1,0 +1,43 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Config } from './config.js';
+import type { Database } from './database.js';
+import type { Dialect } from './platform/db/connect.js';
+import type { Actor } from './platform/http/access.js';
+import type { Storage } from './platform/storage.js';
+import type { SmsProvider } from './modules/accounts/sms.js';
+import type { RegionSource } from './modules/regions/regions.source.js';
+
+/** Long-lived things a service may need, built once in buildApp. */
+export interface Deps {
+  config: Config;
+  db: Kysely<Database>;
+  dialect: Dialect;
+  storage: Storage;
+  sms: SmsProvider;
+  regions: RegionSource;
+  log: FastifyBaseLogger;
+}
+
+/** The first argument of every service function: who is asking, and through which connection. */
+export interface Ctx {
+  deps: Deps;
+  db: Kysely<Database> | Transaction<Database>;
+  actor: Actor | null;
+  ip: string | null;
+}
+
+export function ctxFromRequest(deps: Deps, req: FastifyRequest): Ctx {
+  return { deps, db: deps.db, actor: req.actor, ip: req.ip };
+}
+
+/** A context for jobs and scripts that act as the system itself. */
+export function systemCtx(deps: Deps): Ctx {
+  return { deps, db: deps.db, actor: null, ip: null };
+}
+
+/** Runs fn in one transaction; nested calls join the outer one. */
+export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx);
+  return ctx.deps.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+}

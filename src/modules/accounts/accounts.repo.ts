@@ -1,0 +1,57 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../database.js';
+import type { Grant, Role } from '../../platform/http/access.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const findUserByPhone = (db: Db, phone: string) =>
+  db.selectFrom('app_user').selectAll().where('phone', '=', phone).executeTakeFirst();
+
+export const findUserById = (db: Db, id: string) =>
+  db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
+
+export async function grantsOf(db: Db, userId: string): Promise<Grant[]> {
+  const rows = await db
+    .selectFrom('role_grant')
+    .select(['id', 'role', 'region_prefix', 'supplier_id'])
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, role: r.role, regionPrefix: r.region_prefix, supplierId: r.supplier_id }));
+}
+
+/** Counts a failed login and locks the account when the count reaches max, in one statement per step. */
+export async function countFailedLogin(db: Db, userId: string, max: number, lockUntil: string): Promise<boolean> {
+  const row = await db
+    .updateTable('app_user')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', userId)
+    .returning('failed_logins')
+    .executeTakeFirstOrThrow();
+  if (row.failed_logins >= max) {
+    await db.updateTable('app_user').set({ locked_until: lockUntil, failed_logins: 0 }).where('id', '=', userId).execute();
+    return true;
+  }
+  return false;
+}
+
+export const findSessionByTokenHash = (db: Db, tokenHash: string) =>
+  db
+    .selectFrom('user_session')
+    .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+    .select([
+      'user_session.id', 'user_session.user_id', 'user_session.csrf_token', 'user_session.expires_at',
+      'user_session.revoked_at', 'user_session.last_seen_at', 'app_user.name', 'app_user.phone', 'app_user.disabled_at',
+    ])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+
+export const hasGrant = (db: Db, userId: string, role: Role, regionPrefix: string, supplierId: string | null) =>
+  db
+    .selectFrom('role_grant')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('role', '=', role)
+    .where('region_prefix', '=', regionPrefix)
+    .where((eb) => (supplierId === null ? eb('supplier_id', 'is', null) : eb('supplier_id', '=', supplierId)))
+    .executeTakeFirst();

@@ -1,0 +1,9 @@
+/**
+ * Accounts: people, their roles and where those roles apply, sign-in sessions.
+ * Other modules use `resolveSession` (through the access-control hook) and never read the
+ * account tables directly.
+ */
+export { accountRoutes } from './accounts.routes.js';
+export { resolveSession, hashPassword } from './accounts.service.js';
+export { devSmsProvider, type SmsProvider } from './sms.js';
+export type { AccountsTables } from './accounts.tables.js';

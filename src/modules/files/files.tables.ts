@@ -1,0 +1,17 @@
+export type FilePurpose = 'licence_scan' | 'product_image';
+
+export interface StoredFileTable {
+  id: string;
+  storage_key: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  purpose: FilePurpose;
+  county_code: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+}
+
+export interface FilesTables {
+  stored_file: StoredFileTable;
+}

@@ -1,0 +1,78 @@
+import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type Transaction } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DbHandle<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Consistent online copy of the database file (SQLite only). */
+  backupTo?: (file: string) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * PostgreSQL returns int8 as string and timestamptz as Date by default, while SQLite gives
+ * numbers and text. We make pg return what SQLite returns, so one set of row types is true
+ * for both drivers: bigint fen fits well inside Number.MAX_SAFE_INTEGER.
+ */
+function configurePgTypes(): void {
+  pg.types.setTypeParser(20, (v) => Number(v)); // int8
+  pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
+  pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()); // timestamptz
+  pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString()); // timestamp
+  pg.types.setTypeParser(1082, (v) => v); // date stays YYYY-MM-DD
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  sqlitePath?: string;
+  /** PostgreSQL schema to use (tests give each file its own). */
+  pgSchema?: string;
+  poolSize?: number;
+}
+
+export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>> {
+  if (opts.databaseUrl) {
+    configurePgTypes();
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+    });
+    // Fail fast with a clear error instead of on the first request.
+    const client = await pool.connect();
+    client.release();
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const file = opts.sqlitePath ?? ':memory:';
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    backupTo: async (target) => {
+      // better-sqlite3's backup uses SQLite's online backup API: consistent while writers run.
+      await sqlite.backup(target);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export function dialectOf(db: Kysely<any> | Transaction<any>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+export async function ping(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

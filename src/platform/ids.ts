@@ -1,0 +1,32 @@
+import { v7 as uuidv7 } from 'uuid';
+import { randomBytes } from 'node:crypto';
+
+/** Type prefixes make an id say what it points at in logs and URLs. */
+export const ID_PREFIXES = {
+  user: 'usr',
+  session: 'ses',
+  roleGrant: 'rg',
+  supplier: 'sup',
+  licence: 'lic',
+  file: 'fil',
+  product: 'prd',
+  sku: 'sku',
+  batch: 'bat',
+  selection: 'sel',
+  stockMovement: 'stm',
+  audit: 'aud',
+  notification: 'ntf',
+  smsCode: 'sms',
+  center: 'ctr',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+/** UUIDv7 ids sort by creation time, so `ORDER BY id` is also `ORDER BY created`. */
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${uuidv7()}`;
+}
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}

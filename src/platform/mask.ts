@@ -1,0 +1,20 @@
+/** 13812345678 -> 138****5678 */
+export function maskPhone(phone: string): string {
+  if (phone.length < 7) return '*'.repeat(phone.length);
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
+/** Bank account: keep the last four digits only. */
+export function maskAccount(account: string): string {
+  if (account.length <= 4) return '*'.repeat(account.length);
+  return `${'*'.repeat(Math.min(account.length - 4, 12))}${account.slice(-4)}`;
+}
+
+/** 张三丰 -> 张** (for order tickers and public lists) */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return name;
+  return chars[0] + '*'.repeat(chars.length - 1);
+}
+
+export const PHONE_PATTERN = '^1[3-9][0-9]{9}$';

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where uploaded bytes live. The default keeps them under DATA_DIR/uploads so one
+ * backup of the data folder holds everything; an object-store adapter can replace it.
+ */
+export interface Storage {
+  put(key: string, data: Buffer): Promise<void>;
+  read(key: string): Promise<Buffer>;
+  stream(key: string): NodeJS.ReadableStream;
+  exists(key: string): Promise<boolean>;
+  remove(key: string): Promise<void>;
+}
+
+export function localDiskStorage(root: string): Storage {
+  fs.mkdirSync(root, { recursive: true });
+  const full = (key: string) => {
+    // Keys are made by us (file ids), but refuse anything that could escape the root.
+    if (!/^[a-z0-9_\-/.]+$/i.test(key) || key.includes('..')) throw new Error(`bad storage key ${key}`);
+    return path.join(root, key);
+  };
+  return {
+    async put(key, data) {
+      const file = full(key);
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      const tmp = `${file}.tmp-${process.pid}`;
+      await fsp.writeFile(tmp, data);
+      await fsp.rename(tmp, file); // readers never see half a file
+    },
+    read: (key) => fsp.readFile(full(key)),
+    stream: (key) => fs.createReadStream(full(key)),
+    async exists(key) {
+      try {
+        await fsp.access(full(key));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async remove(key) {
+      await fsp.rm(full(key), { force: true });
+    },
+  };
+}
