@@ -15,7 +15,7 @@ import type { Deps } from './context.js';
 import { connectDb, ping, type DbHandle } from './platform/db/connect.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrate.js';
 import { installErrorHandling, sendProblem } from './platform/http/errors.js';
-import { installAccessControl } from './platform/http/access.js';
+import { installAccessControl, type Access } from './platform/http/access.js';
 import { localDiskStorage } from './platform/storage.js';
 import { accountRoutes, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
@@ -36,8 +36,16 @@ export interface BuildOptions {
   logger?: boolean;
 }
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
 export interface Built {
   app: FastifyInstance;
+  /** Every route registered, with its declared access (the route × role test walks these). */
+  routes: RouteInfo[];
   deps: Deps;
   dbHandle: DbHandle<Database>;
   close: () => Promise<void>;
@@ -64,7 +72,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const dbHandle = await connectDb<Database>({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}) });
-  await migrateToLatest(dbHandle.db);
+  // On PostgreSQL the bookkeeping lives in the schema we run in (public unless told otherwise).
+  const migrationSchema = dbHandle.dialect === 'postgres' ? (opts.pgSchema ?? 'public') : undefined;
+  await migrateToLatest(dbHandle.db, migrationSchema);
 
   const regions = opts.regions ?? openRegionSource(config.regionsDb);
   const deps: Deps = {
@@ -77,8 +87,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     log: app.log,
   };
 
+  const routes: RouteInfo[] = [];
   // Describe each route's access in the OpenAPI document; runs before swagger's own hook.
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
     const access = route.config?.access;
     if (access === undefined || !route.schema) return;
     const who = access === 'public' ? 'Anyone' : access === 'user' ? 'Any signed-in user' : `Roles: ${access.join(', ')}`;
@@ -100,7 +112,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   installErrorHandling(app);
   installAccessControl(app, (token) => resolveSession(deps, token));
 
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id); // the same id is in the logs and in problem bodies
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'SAMEORIGIN');
@@ -110,7 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
     try {
       await ping(deps.db);
-      const pending = await pendingMigrations(deps.db);
+      const pending = await pendingMigrations(deps.db, migrationSchema);
       if (pending.length) return sendProblem(reply, req, 503, 'migrations_pending', `Pending migrations: ${pending.join(', ')}`);
       return { status: 'ready', database: deps.dialect };
     } catch (err) {
@@ -148,6 +161,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app,
+    routes,
     deps,
     dbHandle,
     close: async () => {

@@ -103,7 +103,9 @@ export function installAccessControl(
     }
   });
 
-  app.addHook('preHandler', async (req) => {
+  // preValidation, not preHandler: a caller without the right role learns nothing from
+  // field-level validation errors, and is refused before the body is looked at.
+  app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     if (!req.actor) throw new AppError(401, 'unauthenticated', 'Please sign in first');
@@ -114,7 +116,7 @@ export function installAccessControl(
       }
     }
     if (access !== 'user' && !hasAnyRole(req.actor, access)) {
-      throw new AppError(403, 'forbidden', `This needs one of the roles: ${access.join(', ')}`);
+      throw new AppError(403, 'forbidden', `This needs one of the roles: ${access.join(', ')}`, [], { requiredRoles: access });
     }
   });
 }

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, type TestClient } from './helpers.js';
+import { COUNTY_A, makeCenter, makeSupplier, makeUser } from './factories.js';
+import { ROLES, type Role } from '../src/platform/http/access.js';
+
+/**
+ * Who may call what, written out by hand. It is deliberately not derived from the route
+ * declarations: if a route's access changes, this table must change with it.
+ * 'public' = anyone; 'user' = any signed-in user; otherwise the roles allowed.
+ */
+const CENTER: Role[] = ['center_admin', 'operator'];
+const SUPPLIER_READERS: Role[] = ['center_admin', 'operator', 'official', 'supplier'];
+const SUPPLIER_EDITORS: Role[] = ['center_admin', 'operator', 'supplier'];
+const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
+  'POST /api/v1/auth/signup': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/sms/send': 'public',
+  'POST /api/v1/auth/sms/login': 'public',
+  'POST /api/v1/auth/logout': 'user',
+  'GET /api/v1/auth/me': 'user',
+  'POST /api/v1/auth/password': 'user',
+  'GET /api/v1/auth/sessions': 'user',
+  'DELETE /api/v1/auth/sessions/:sessionId': 'user',
+  'GET /api/v1/users': ['center_admin'],
+  'POST /api/v1/users': ['center_admin'],
+  'POST /api/v1/users/:userId/roles': ['center_admin'],
+  'DELETE /api/v1/users/:userId/roles/:grantId': ['center_admin'],
+  'POST /api/v1/users/:userId/unlock': ['center_admin'],
+  'GET /api/v1/centers': 'public',
+  'POST /api/v1/centers': ['center_admin'],
+  'GET /api/v1/regions': 'public',
+  'GET /api/v1/regions/:code': 'public',
+  'GET /api/v1/audit': ['center_admin'],
+  'GET /api/v1/notifications': 'user',
+  'POST /api/v1/notifications/:notificationId/read': 'user',
+  'GET /api/v1/files/:fileId': 'public',
+  'GET /api/v1/suppliers': SUPPLIER_READERS,
+  'POST /api/v1/suppliers': CENTER,
+  'GET /api/v1/suppliers/:supplierId': SUPPLIER_READERS,
+  'PATCH /api/v1/suppliers/:supplierId': SUPPLIER_EDITORS,
+  'POST /api/v1/suppliers/:supplierId/licences': SUPPLIER_EDITORS,
+  'GET /api/v1/licences': SUPPLIER_READERS,
+  'GET /api/v1/licences/:licenceId': SUPPLIER_READERS,
+  'PATCH /api/v1/licences/:licenceId': SUPPLIER_EDITORS,
+  'PUT /api/v1/licences/:licenceId/scan': SUPPLIER_EDITORS,
+  'GET /api/v1/licences/:licenceId/scan': SUPPLIER_READERS,
+  'POST /api/v1/licences/:licenceId/review': CENTER,
+  'GET /api/v1/categories': 'public',
+  'GET /api/v1/products': SUPPLIER_READERS,
+  'POST /api/v1/products': SUPPLIER_EDITORS,
+  'GET /api/v1/products/:productId': SUPPLIER_READERS,
+  'PATCH /api/v1/products/:productId': SUPPLIER_EDITORS,
+  'POST /api/v1/products/:productId/publish': SUPPLIER_EDITORS,
+  'POST /api/v1/products/:productId/unpublish': SUPPLIER_EDITORS,
+  'POST /api/v1/products/:productId/images': SUPPLIER_EDITORS,
+  'DELETE /api/v1/products/:productId/images/:fileId': SUPPLIER_EDITORS,
+  'POST /api/v1/products/:productId/skus': SUPPLIER_EDITORS,
+  'PATCH /api/v1/skus/:skuId': SUPPLIER_EDITORS,
+  'POST /api/v1/skus/:skuId/stock': SUPPLIER_EDITORS,
+  'GET /api/v1/skus/:skuId/stock-movements': SUPPLIER_READERS,
+  'POST /api/v1/products/:productId/batches': SUPPLIER_EDITORS,
+  'GET /api/v1/selection': ['center_admin', 'operator', 'official', 'host'],
+  'PUT /api/v1/products/:productId/selection': CENTER,
+  'DELETE /api/v1/products/:productId/selection': CENTER,
+  'GET /api/v1/store/products': 'public',
+  'GET /api/v1/store/products/:productId': 'public',
+};
+
+let t: TestApp;
+const clients = new Map<Role | 'anonymous', TestClient>();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await makeCenter(t, COUNTY_A);
+  const supplierId = await makeSupplier(t);
+  for (const role of ROLES) {
+    // Each user holds exactly one role (buyers are unscoped, the rest scoped to the county).
+    const u = await makeUser(t, [{ role, prefix: role === 'buyer' ? '' : COUNTY_A, ...(role === 'supplier' ? { supplierId } : {}) }], role);
+    clients.set(role, u.client);
+  }
+  clients.set('anonymous', t.client());
+});
+afterAll(async () => { await t?.close(); });
+
+const fill = (url: string) => url.replace(/:([a-zA-Z]+)/g, (_m, name: string) => (name === 'code' ? '220622' : `xx_${name}`));
+
+describe('route × role', () => {
+  it('the table names every API route, and every API route is in the table', () => {
+    const registered = t.routes.filter((r) => r.url.startsWith('/api/v1')).map((r) => `${r.method} ${r.url}`).sort();
+    expect(registered).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('every API route declares the access the table expects', () => {
+    for (const r of t.routes.filter((x) => x.url.startsWith('/api/v1'))) {
+      const expected = EXPECTED[`${r.method} ${r.url}`];
+      const declared = Array.isArray(r.access) ? [...r.access].sort() : r.access;
+      expect(declared, `${r.method} ${r.url}`).toEqual(Array.isArray(expected) ? [...expected].sort() : expected);
+    }
+  });
+
+  for (const [key, allowed] of Object.entries(EXPECTED)) {
+    const [method, url] = key.split(' ') as [string, string];
+    it(`${key}`, async () => {
+      // Logout would end the shared sessions; its access is checked without calling it for real.
+      if (key === 'POST /api/v1/auth/logout') return void expect(allowed).toBe('user');
+      for (const who of ['anonymous', ...ROLES] as const) {
+        const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+        const res = await clients.get(who)!.request(method, fill(url), body);
+        const deniedByRole = res.status === 403 && Array.isArray(res.body?.requiredRoles);
+        if (who === 'anonymous') {
+          if (allowed === 'public') expect(res.status, `${key} anonymous`).not.toBe(401);
+          else expect(res.status, `${key} anonymous`).toBe(401);
+          continue;
+        }
+        const ok = allowed === 'public' || allowed === 'user' || allowed.includes(who);
+        expect(res.status, `${key} as ${who}: ${JSON.stringify(res.body)}`).not.toBe(401);
+        expect(deniedByRole, `${key} as ${who}: ${res.status} ${JSON.stringify(res.body)}`).toBe(!ok);
+        expect(res.status, `${key} as ${who} must not crash`).toBeLessThan(500);
+      }
+    });
+  }
+});
+
+describe('OpenAPI', () => {
+  it('documents every API route with its access', async () => {
+    const res = await t.client().get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    for (const key of Object.keys(EXPECTED)) {
+      const [method, url] = key.split(' ') as [string, string];
+      const path = url.replace(/:([a-zA-Z]+)/g, '{$1}');
+      const op = res.body.paths[path]?.[method.toLowerCase()];
+      expect(op, key).toBeDefined();
+      expect(op['x-access'], key).toBeDefined();
+    }
+  });
+
+  it('serves readable docs', async () => {
+    const res = await t.client().get('/api/docs/');
+    expect(res.status).toBe(200);
+    expect(String(res.body)).toContain('swagger');
+  });
+});

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Every database test runs twice: once on SQLite and once on PostgreSQL (DB=postgres).
+ * Pure-logic tests (*.unit.test.ts) run once. Browser tests live in their own project.
+ */
+const dbTests = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const notDb = ['**/*.unit.test.ts', 'test/browser/**', 'node_modules/**', 'dist/**'];
+/** SQLite-only behaviour (the online backup API); PostgreSQL is backed up with pg_dump. */
+const sqliteOnly = '**/*.sqlite.test.ts';
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'] } },
+      { test: { name: 'sqlite', include: dbTests, exclude: notDb, env: { DB: 'sqlite' }, testTimeout: 30_000, hookTimeout: 60_000 } },
+      { test: { name: 'postgres', include: dbTests, exclude: [...notDb, sqliteOnly], env: { DB: 'postgres' }, testTimeout: 30_000, hookTimeout: 60_000 } },
+    ],
+  },
+});

@@ -1,0 +1,39 @@
+import { api } from './client';
+import type {
+  Licence, LicenceCreate, LicenceKind, LicenceStatus, Page, PageQuery, Supplier, SupplierCreate, SupplierDetail, SupplierPatch,
+  SupplierStatus, SupplierType,
+} from './types';
+
+const id = (s: string) => encodeURIComponent(s);
+
+export interface SupplierListQuery extends PageQuery {
+  q?: string | undefined;
+  type?: SupplierType | undefined;
+  status?: SupplierStatus | undefined;
+  countyCode?: string | undefined;
+}
+
+export interface LicenceListQuery extends PageQuery {
+  status?: LicenceStatus | undefined;
+  kind?: LicenceKind | undefined;
+  supplierId?: string | undefined;
+  expiringWithinDays?: number | undefined;
+}
+
+export const suppliersApi = {
+  list: (q: SupplierListQuery) => api.get<Page<Supplier>>('/suppliers', { ...q }),
+  get: (supplierId: string) => api.get<SupplierDetail>(`/suppliers/${id(supplierId)}`),
+  create: (input: SupplierCreate) => api.post<SupplierDetail>('/suppliers', input),
+  update: (supplierId: string, patch: SupplierPatch) => api.patch<SupplierDetail>(`/suppliers/${id(supplierId)}`, patch),
+  submitLicence: (supplierId: string, input: LicenceCreate) => api.post<Licence>(`/suppliers/${id(supplierId)}/licences`, input),
+};
+
+export const licencesApi = {
+  list: (q: LicenceListQuery) => api.get<Page<Licence>>('/licences', { ...q }),
+  get: (licenceId: string) => api.get<Licence>(`/licences/${id(licenceId)}`),
+  update: (licenceId: string, patch: Partial<LicenceCreate>) => api.patch<Licence>(`/licences/${id(licenceId)}`, patch),
+  uploadScan: (licenceId: string, file: Blob) => api.upload<Licence>('PUT', `/licences/${id(licenceId)}/scan`, file),
+  scan: (licenceId: string, signal?: AbortSignal) => api.blob(`/api/v1/licences/${id(licenceId)}/scan`, signal),
+  review: (licenceId: string, verdict: 'verify' | 'reject', reason?: string) =>
+    api.post<Licence>(`/licences/${id(licenceId)}/review`, reason ? { verdict, reason } : { verdict }),
+};
