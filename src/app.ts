@@ -17,7 +17,7 @@ import { migrateToLatest, pendingMigrations } from './platform/db/migrate.js';
 import { installErrorHandling, sendProblem } from './platform/http/errors.js';
 import { installAccessControl, type Access } from './platform/http/access.js';
 import { localDiskStorage } from './platform/storage.js';
-import { accountRoutes, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
+import { accountRoutes, aliyunSmsProvider, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { regionRoutes, openRegionSource, type RegionSource } from './modules/regions/index.js';
 import { fileRoutes } from './modules/files/index.js';
@@ -82,7 +82,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     db: dbHandle.db,
     dialect: dbHandle.dialect,
     storage: localDiskStorage(config.uploadsDir),
-    sms: opts.sms ?? devSmsProvider(app.log),
+    sms: opts.sms ?? (config.aliyunSms
+      ? aliyunSmsProvider({ ...config.aliyunSms, templates: { login_code: config.aliyunSms.templateLogin } })
+      : devSmsProvider(app.log)),
     regions,
     log: app.log,
   };

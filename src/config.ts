@@ -23,7 +23,14 @@ const EnvSchema = Type.Object({
   REGIONS_DB: Type.Optional(Type.String({ minLength: 1 })),
   SEED_DEMO: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
   WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  SMS_PROVIDER: Type.Union([Type.Literal('dev'), Type.Literal('aliyun')], { default: 'dev' }),
+  ALIYUN_SMS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  ALIYUN_SMS_ACCESS_KEY_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  ALIYUN_SMS_SIGN_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  ALIYUN_SMS_TEMPLATE_LOGIN: Type.Optional(Type.String({ minLength: 1 })),
 });
+
+const ALIYUN_KEYS = ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_LOGIN'] as const;
 
 export interface Config {
   readonly port: number;
@@ -45,6 +52,8 @@ export interface Config {
   readonly regionsDb: string | undefined;
   readonly seedDemo: boolean;
   readonly webDir: string | undefined;
+  /** Absent: the development provider that logs codes instead of sending them. */
+  readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const e = converted as Static<typeof EnvSchema>;
+  if (e.SMS_PROVIDER === 'aliyun') {
+    const missing = ALIYUN_KEYS.filter((k) => !e[k]);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n  SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -83,6 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     regionsDb: e.REGIONS_DB,
     seedDemo: e.SEED_DEMO === 'true',
     webDir: e.WEB_DIR,
+    aliyunSms: e.SMS_PROVIDER === 'aliyun'
+      ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }
+      : undefined,
     ...overrides,
   });
 }

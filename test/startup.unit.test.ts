@@ -78,3 +78,12 @@ describe('start-up failures give a clear message and exit code', () => {
     }
   });
 });
+
+describe('SMS provider configuration', () => {
+  it('requires every Alibaba Cloud setting when SMS_PROVIDER=aliyun', () => {
+    expect(() => loadConfig({ SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'id' })).toThrow(/ALIYUN_SMS_ACCESS_KEY_SECRET, ALIYUN_SMS_SIGN_NAME, ALIYUN_SMS_TEMPLATE_LOGIN/);
+    const c = loadConfig({ SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'id', ALIYUN_SMS_ACCESS_KEY_SECRET: 's', ALIYUN_SMS_SIGN_NAME: '丰收', ALIYUN_SMS_TEMPLATE_LOGIN: 'SMS_1' });
+    expect(c.aliyunSms?.templateLogin).toBe('SMS_1');
+    expect(loadConfig({}).aliyunSms).toBeUndefined();
+  });
+});

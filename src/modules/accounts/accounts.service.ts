@@ -132,7 +132,14 @@ export async function sendSmsCode(ctx: Ctx, phone: string): Promise<{ expiresInS
       created_at: new Date(now).toISOString(), expires_at: new Date(now + SMS_CODE_TTL_MS).toISOString(), used_at: null,
     })
     .execute();
-  await ctx.deps.sms.send(phone, `【丰收】您的登录验证码是 ${code}，5分钟内有效。如非本人操作请忽略。`);
+  try {
+    await ctx.deps.sms.send(phone, { template: 'login_code', params: { code } });
+  } catch (err) {
+    // The code never reached the phone: forget it, so the resend wait does not apply.
+    await ctx.db.deleteFrom('sms_code').where('phone', '=', phone).where('code_hash', '=', sha256(`${phone}:${code}`)).execute();
+    ctx.deps.log.error({ err, provider: ctx.deps.sms.name }, 'SMS send failed');
+    throw new AppError(502, 'sms_unavailable', 'The text message could not be sent just now; please try again or sign in with your password');
+  }
   return { expiresInSeconds: SMS_CODE_TTL_MS / 1000 };
 }
 

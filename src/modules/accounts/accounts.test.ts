@@ -217,3 +217,18 @@ describe('centers', () => {
     expect(list.body.items.map((c: { countyCode: string }) => c.countyCode)).toContain('220623');
   });
 });
+
+describe('SMS gateway failure', () => {
+  it('answers 502 sms_unavailable and lets the user ask again at once', async () => {
+    const failing = await createTestApp();
+    try {
+      failing.deps.sms = { name: 'down', send: async () => { throw new Error('gateway down'); } };
+      const phone = nextPhone();
+      expectProblem(await failing.client().post('/api/v1/auth/sms/send', { phone }), 502, 'sms_unavailable');
+      const rows = await failing.deps.db.selectFrom('sms_code').select('id').where('phone', '=', phone).execute();
+      expect(rows).toHaveLength(0);
+    } finally {
+      await failing.close();
+    }
+  });
+});

@@ -5,5 +5,5 @@
  */
 export { accountRoutes } from './accounts.routes.js';
 export { resolveSession, hashPassword } from './accounts.service.js';
-export { devSmsProvider, type SmsProvider } from './sms.js';
+export { devSmsProvider, aliyunSmsProvider, type SmsProvider, type SmsMessage } from './sms.js';
 export type { AccountsTables } from './accounts.tables.js';
