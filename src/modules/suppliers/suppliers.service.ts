@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../../context.js';
 import { inTransaction } from '../../context.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
@@ -87,7 +88,11 @@ export async function listSuppliers(ctx: Ctx, query: SupplierListQuery) {
   if (query.countyCode) q = q.where('county_code', '=', query.countyCode);
   if (query.type) q = q.where('type', '=', query.type);
   if (query.status) q = q.where('status', '=', query.status);
-  if (query.q) q = q.where((eb) => eb.or([eb('name', 'like', `%${escapeLike(query.q!)}%`), eb('contact_name', 'like', `%${escapeLike(query.q!)}%`)]));
+  if (query.q) {
+    // SQLite has no default LIKE escape character: name it, or `\%` would not mean a literal %.
+    const pattern = `%${escapeLike(query.q)}%`;
+    q = q.where((eb) => eb.or([sql<boolean>`name like ${pattern} escape '\\'`, sql<boolean>`contact_name like ${pattern} escape '\\'`]));
+  }
   if (cursor) q = q.where('id', '<', cursor);
   const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
   return toPage(rows, query.limit, (r) => supplierView(ctx, r));
