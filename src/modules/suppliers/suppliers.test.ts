@@ -520,8 +520,9 @@ describe('licence expiry housekeeping', () => {
     expect(unlisted[0]!.actor_id).toBeNull();
     expect(JSON.parse(unlisted[0]!.detail!)).toMatchObject({ reason: 'licence_missing', missing: [['produce_certificate']] });
     expect((await auditActions(cert)).map((a) => a.action)).toContain('licence.expired');
-    const notes = (await notificationsOf(user.client)).filter((n) => n.refId === cert);
-    expect(notes.map((n) => n.kind)).toEqual(['licence_expired']);
+    const notes = (await notificationsOf(user.client)).filter((n) => n.refId === cert && n.kind === 'licence_expired');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.title).toContain('合格证');
 
     // The product cannot go back on sale until a new certificate is verified.
     expectProblem(await opA.client.post(`/api/v1/products/${fruit.id}/publish`), 409, 'licence_missing');
@@ -532,17 +533,22 @@ describe('licence expiry housekeeping', () => {
 
     // Running again changes nothing and sends nothing more.
     await runLicenceHousekeeping(t.deps);
-    expect((await notificationsOf(user.client)).filter((n) => n.refId === cert)).toHaveLength(1);
+    expect((await notificationsOf(user.client)).filter((n) => n.refId === cert && n.kind === 'licence_expired')).toHaveLength(1);
     expect(await t.deps.db.selectFrom('audit_log').select('id').where('target_id', '=', fruit.id).where('action', '=', 'product.unlisted').execute()).toHaveLength(1);
   });
 
   it('a lapsed licence still under review expires too', async () => {
     const sup = await makeSupplier(t);
     const lic = await makeLicence(t, opA.client, sup, 'food_business', 'submitted');
+    await opA.client.upload('PUT', `/api/v1/licences/${lic}/scan`, PNG_1X1);
     await t.deps.db.updateTable('licence').set({ issued_on: addDays(today(), -800), expires_on: addDays(today(), -3) }).where('id', '=', lic).execute();
+    // Before housekeeping runs, the review itself refuses to verify a lapsed licence.
+    expectProblem(await opA.client.post(`/api/v1/licences/${lic}/review`, { verdict: 'verify' }), 409, 'already_expired');
+    expect((await licenceRow(lic)).status).toBe('submitted');
     await runLicenceHousekeeping(t.deps);
     expect((await licenceRow(lic)).status).toBe('expired');
-    expectProblem(await opA.client.post(`/api/v1/licences/${lic}/review`, { verdict: 'verify' }), 409, 'invalid_transition');
+    expectProblem(await opA.client.post(`/api/v1/licences/${lic}/review`, { verdict: 'reject', reason: '已过期' }), 409, 'invalid_transition');
+    expectProblem(await opA.client.patch(`/api/v1/licences/${lic}`, { holderName: '改一下' }), 409, 'licence_locked');
   });
 
   it('a supplier with a second valid certificate keeps its products on sale', async () => {
@@ -583,7 +589,7 @@ describe('licence expiry housekeeping', () => {
     await t.deps.db.updateTable('licence').set({ expires_on: addDays(today(), -1) }).where('id', '=', lic).execute();
     await Promise.all([runLicenceHousekeeping(t.deps), runLicenceHousekeeping(t.deps), runLicenceHousekeeping(t.deps)]);
     expect((await licenceRow(lic)).status).toBe('expired');
-    expect((await notificationsOf(user.client)).filter((n) => n.refId === lic)).toHaveLength(1);
+    expect((await notificationsOf(user.client)).filter((n) => n.refId === lic && n.kind === 'licence_expired')).toHaveLength(1);
     expect((await auditActions(lic)).filter((a) => a.action === 'licence.expired')).toHaveLength(1);
   });
 });
