@@ -258,6 +258,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('batch_product_idx').on('batch').columns(['product_id', 'id']).execute();
+  // Batch numbers are what a buyer's traceability code points at: one per product.
+  await db.schema.createIndex('batch_product_no_uq').on('batch').columns(['product_id', 'batch_no']).unique().execute();
 
   await db.schema
     .createTable('selection_item')

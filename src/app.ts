@@ -15,6 +15,7 @@ import type { Deps } from './context.js';
 import { connectDb, ping, type DbHandle } from './platform/db/connect.js';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrate.js';
 import { installErrorHandling, sendProblem } from './platform/http/errors.js';
+import { installValidators } from './platform/http/validation.js';
 import { installAccessControl, type Access } from './platform/http/access.js';
 import { localDiskStorage } from './platform/storage.js';
 import { accountRoutes, aliyunSmsProvider, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
@@ -23,6 +24,7 @@ import { regionRoutes, openRegionSource, type RegionSource } from './modules/reg
 import { fileRoutes } from './modules/files/index.js';
 import { supplierRoutes } from './modules/suppliers/index.js';
 import { startLicenceJobs } from './flows/licence-expiry.js';
+import { supplierStatusRoutes } from './flows/supplier-status.js';
 import { catalogRoutes } from './modules/catalog/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 
@@ -68,8 +70,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  installValidators(app);
 
   const dbHandle = await connectDb<Database>({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}) });
   // On PostgreSQL the bookkeeping lives in the schema we run in (public unless told otherwise).
@@ -142,6 +144,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(notificationRoutes(deps));
     await api.register(fileRoutes(deps));
     await api.register(supplierRoutes(deps));
+    await api.register(supplierStatusRoutes(deps));
     await api.register(catalogRoutes(deps));
   }, { prefix: '/api/v1' });
 

@@ -38,6 +38,8 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/suppliers': CENTER,
   'GET /api/v1/suppliers/:supplierId': SUPPLIER_READERS,
   'PATCH /api/v1/suppliers/:supplierId': SUPPLIER_EDITORS,
+  'POST /api/v1/suppliers/:supplierId/suspend': CENTER,
+  'POST /api/v1/suppliers/:supplierId/reinstate': CENTER,
   'POST /api/v1/suppliers/:supplierId/licences': SUPPLIER_EDITORS,
   'GET /api/v1/licences': SUPPLIER_READERS,
   'GET /api/v1/licences/:licenceId': SUPPLIER_READERS,

@@ -6,6 +6,7 @@ import type { Database } from '../../database.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
+import { withinScope } from '../../platform/db/scope.js';
 import { newId } from '../../platform/ids.js';
 import { bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
@@ -160,11 +161,7 @@ export async function listProducts(ctx: Ctx, query: ProductFilters & { status?: 
   const prefixes = scopePrefixes(ctx.actor, READ_ROLES);
   const own = supplierIdsOf(ctx.actor);
   const cursor = decodeCursor(query.cursor);
-  let q = productCardQuery(ctx).where((eb) => {
-    const ors = prefixes.map((p) => eb('product.county_code', 'like', `${p}%`));
-    if (own.length) ors.push(eb('product.supplier_id', 'in', own));
-    return ors.length ? eb.or(ors) : eb.val(false);
-  });
+  let q = productCardQuery(ctx).where((eb) => withinScope(eb, 'product.county_code', prefixes, { column: 'product.supplier_id', ids: own }));
   q = applyProductFilters(q, query);
   if (query.status) q = q.where('product.status', '=', query.status);
   if (query.supplierId) q = q.where('product.supplier_id', '=', query.supplierId);
@@ -307,6 +304,16 @@ export async function unlistProductsMissingLicences(ctx: Ctx, supplierId: string
     });
   }
   return unlisted;
+}
+
+/** Takes every on-sale product of a supplier off sale (the supplier was suspended). */
+export async function unlistSupplierProducts(ctx: Ctx, supplierId: string, reason: string): Promise<string[]> {
+  const rows = await ctx.db.updateTable('product').set({ status: 'off_sale', updated_at: nowIso() })
+    .where('supplier_id', '=', supplierId).where('status', '=', 'on_sale').returning(['id', 'county_code']).execute();
+  for (const r of rows) {
+    await recordAudit(ctx, { action: 'product.unlisted', targetType: 'product', targetId: r.id, countyCode: r.county_code, detail: { reason } });
+  }
+  return rows.map((r) => r.id);
 }
 
 export async function addProductImage(ctx: Ctx, productId: string, req: FastifyRequest) {
@@ -481,7 +488,7 @@ export async function listSelection(ctx: Ctx, query: ProductFilters & { cursor?:
     .innerJoin('selection_item', 'selection_item.product_id', 'product.id')
     .select(['selection_item.id as sel_id', 'selection_item.suggested_price_fen', 'selection_item.commission_rate_bp', 'selection_item.selling_points', 'selection_item.sample_quantity', 'selection_item.updated_at as sel_updated_at'])
     .where('product.status', '=', 'on_sale')
-    .where((eb) => (prefixes.length ? eb.or(prefixes.map((p) => eb('product.county_code', 'like', `${p}%`))) : eb.val(false)));
+    .where((eb) => withinScope(eb, 'product.county_code', prefixes));
   q = applyProductFilters(q, query);
   if (cursor) q = q.where('selection_item.id', '<', cursor);
   const rows = await q.orderBy('selection_item.id', 'desc').limit(query.limit + 1).execute();

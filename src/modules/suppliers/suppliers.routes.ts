@@ -47,7 +47,7 @@ export function supplierRoutes(deps: Deps): FastifyPluginAsyncTypebox {
 
     app.patch('/suppliers/:supplierId', {
       config: { access: EDITORS },
-      schema: { tags: ['suppliers'], summary: 'Change a supplier (name, type and status by the center only)', params: SupplierParams, body: SupplierPatchBody, response: { 200: SupplierDetail } },
+      schema: { tags: ['suppliers'], summary: 'Change a supplier (name and type by the center only; suspension has its own route)', params: SupplierParams, body: SupplierPatchBody, response: { 200: SupplierDetail } },
     }, async (req) => svc.updateSupplier(ctxFromRequest(deps, req), req.params.supplierId, req.body));
 
     app.post('/suppliers/:supplierId/licences', {

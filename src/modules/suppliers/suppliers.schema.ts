@@ -67,7 +67,8 @@ const supplierFields = {
 };
 
 export const SupplierCreateBody = Type.Object({ countyCode: Type.String({ pattern: '^[0-9]{6}$' }), ...supplierFields }, { additionalProperties: false });
-export const SupplierPatchBody = Type.Partial(Type.Object({ ...supplierFields, status: lit(['active', 'suspended'] as const) }), { additionalProperties: false, minProperties: 1 });
+export const SupplierPatchBody = Type.Partial(Type.Object(supplierFields), { additionalProperties: false, minProperties: 1 });
+export const StatusReasonBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false });
 
 export const LicenceCreateBody = Type.Object({
   kind: LicenceKindSchema,

@@ -4,6 +4,7 @@ import { inTransaction } from '../../context.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
+import { withinScope } from '../../platform/db/scope.js';
 import { newId } from '../../platform/ids.js';
 import { maskAccount, maskPhone } from '../../platform/mask.js';
 import { addDays, bizDate, nowIso } from '../../platform/time.js';
@@ -43,9 +44,12 @@ async function loadEditableSupplier(ctx: Ctx, supplierId: string): Promise<Suppl
   return row;
 }
 
-export function supplierView(ctx: Ctx, s: SupplierTable) {
-  // Contact and payee details in full only for the supplier itself and its center.
-  const full = isOwner(ctx, s.id) || isCenterFor(ctx, s.county_code);
+/**
+ * Contact and payee details in full only for the supplier itself, and for its center when it
+ * opens one supplier (an audited read); lists show them masked to everyone else.
+ */
+export function supplierView(ctx: Ctx, s: SupplierTable, centerSeesFull = false) {
+  const full = isOwner(ctx, s.id) || (centerSeesFull && isCenterFor(ctx, s.county_code));
   return {
     id: s.id,
     countyCode: s.county_code,
@@ -80,18 +84,15 @@ export async function listSuppliers(ctx: Ctx, query: SupplierListQuery) {
   const prefixes = scopePrefixes(ctx.actor, READ_ROLES);
   const own = supplierIdsOf(ctx.actor);
   let q = ctx.db.selectFrom('supplier').selectAll();
-  q = q.where((eb) => {
-    const ors = prefixes.map((p) => eb('county_code', 'like', `${p}%`));
-    if (own.length) ors.push(eb('id', 'in', own));
-    return ors.length ? eb.or(ors) : eb.val(false);
-  });
+  q = q.where((eb) => withinScope(eb, 'county_code', prefixes, { column: 'id', ids: own }));
   if (query.countyCode) q = q.where('county_code', '=', query.countyCode);
   if (query.type) q = q.where('type', '=', query.type);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.q) {
     // SQLite has no default LIKE escape character: name it, or `\%` would not mean a literal %.
-    const pattern = `%${escapeLike(query.q)}%`;
-    q = q.where((eb) => eb.or([sql<boolean>`name like ${pattern} escape '\\'`, sql<boolean>`contact_name like ${pattern} escape '\\'`]));
+    // lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+    const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
+    q = q.where((eb) => eb.or([sql<boolean>`lower(name) like ${pattern} escape '\\'`, sql<boolean>`lower(contact_name) like ${pattern} escape '\\'`]));
   }
   if (cursor) q = q.where('id', '<', cursor);
   const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
@@ -102,14 +103,15 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
-export async function getSupplier(ctx: Ctx, supplierId: string) {
+/** `viewAudited`: false when the caller has just written the record itself (create, update). */
+export async function getSupplier(ctx: Ctx, supplierId: string, viewAudited = true) {
   const s = await loadVisibleSupplier(ctx, supplierId);
-  if (isCenterFor(ctx, s.county_code) && !isOwner(ctx, s.id)) {
+  if (viewAudited && isCenterFor(ctx, s.county_code) && !isOwner(ctx, s.id)) {
     // Staff reading a supplier's full phone and bank account is a sensitive read.
     await recordAudit(ctx, { action: 'supplier.contact_viewed', targetType: 'supplier', targetId: s.id, countyCode: s.county_code });
   }
   const licences = await ctx.db.selectFrom('licence').selectAll().where('supplier_id', '=', s.id).orderBy('id', 'desc').execute();
-  return { ...supplierView(ctx, s), licences: licences.map((l) => licenceView(ctx, l, s.name)) };
+  return { ...supplierView(ctx, s, true), licences: licences.map((l) => licenceView(ctx, l, s.name)) };
 }
 
 export interface SupplierInput {
@@ -145,18 +147,18 @@ export async function createSupplier(ctx: Ctx, input: SupplierInput) {
       description: input.description ?? '', story: input.story ?? '', status: 'active', created_at: now, updated_at: now,
     }).execute();
     await recordAudit(tx, { action: 'supplier.created', targetType: 'supplier', targetId: id, countyCode: input.countyCode, detail: { name: input.name, type: input.type } });
-    return getSupplier(tx, id);
+    return getSupplier(tx, id, false);
   });
 }
 
-export type SupplierPatch = Partial<Omit<SupplierInput, 'countyCode'>> & { status?: 'active' | 'suspended' | undefined };
+export type SupplierPatch = Partial<Omit<SupplierInput, 'countyCode'>>;
 
 export async function updateSupplier(ctx: Ctx, supplierId: string, patch: SupplierPatch) {
   return inTransaction(ctx, async (tx) => {
     const s = await loadEditableSupplier(tx, supplierId);
     const center = isCenterFor(tx, s.county_code);
-    if (!center && (patch.status !== undefined || patch.type !== undefined || patch.name !== undefined)) {
-      throw forbidden('Name, type and status are changed by the center');
+    if (!center && (patch.type !== undefined || patch.name !== undefined)) {
+      throw forbidden('Name and type are changed by the center');
     }
     if (patch.villageCode) requireRegionInCounty(tx.deps.regions, patch.villageCode, s.county_code, '/body/villageCode');
     const set: Partial<SupplierTable> = { updated_at: nowIso() };
@@ -170,12 +172,28 @@ export async function updateSupplier(ctx: Ctx, supplierId: string, patch: Suppli
     if (patch.payeeBank !== undefined) set.payee_bank = patch.payeeBank;
     if (patch.description !== undefined) set.description = patch.description;
     if (patch.story !== undefined) set.story = patch.story;
-    if (patch.status !== undefined) set.status = patch.status;
     await tx.db.updateTable('supplier').set(set).where('id', '=', s.id).execute();
     const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
     await recordAudit(tx, { action: 'supplier.updated', targetType: 'supplier', targetId: s.id, countyCode: s.county_code, detail: { fields: changed } });
-    return getSupplier(tx, s.id);
+    return getSupplier(tx, s.id, false);
   });
+}
+
+/**
+ * Suspends or reinstates a supplier (center only), with a conditional update so two staff
+ * cannot both do it. Taking its products off sale is the caller's part (flows/supplier-status).
+ */
+export async function setSupplierStatus(ctx: Ctx, supplierId: string, to: 'active' | 'suspended', reason: string) {
+  const s = await loadVisibleSupplier(ctx, supplierId);
+  if (!isCenterFor(ctx, s.county_code)) throw forbidden('Only the center suspends or reinstates a supplier');
+  const from = to === 'suspended' ? 'active' : 'suspended';
+  const res = await ctx.db.updateTable('supplier').set({ status: to, updated_at: nowIso() })
+    .where('id', '=', s.id).where('status', '=', from).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'invalid_transition', `The supplier is already ${s.status}`, [], { from: s.status, to });
+  await recordAudit(ctx, { action: to === 'suspended' ? 'supplier.suspended' : 'supplier.reinstated', targetType: 'supplier', targetId: s.id, countyCode: s.county_code, detail: { reason } });
+  await notify(ctx, await supplierUserIds(ctx, s.id), to === 'suspended'
+    ? { kind: 'supplier_suspended', title: '店铺已被暂停销售', body: `原因：${reason}。整改后请联系服务中心恢复。`, refId: s.id, countyCode: s.county_code }
+    : { kind: 'supplier_reinstated', title: '店铺已恢复', body: '服务中心已恢复您的店铺，商品需重新上架。', refId: s.id, countyCode: s.county_code });
 }
 
 // ---- licences -----------------------------------------------------------------------
@@ -276,11 +294,7 @@ export async function listLicences(ctx: Ctx, query: { status?: LicenceStatus | u
   const prefixes = scopePrefixes(ctx.actor, READ_ROLES);
   const own = supplierIdsOf(ctx.actor);
   let q = ctx.db.selectFrom('licence').innerJoin('supplier', 'supplier.id', 'licence.supplier_id').selectAll('licence').select('supplier.name as supplier_name');
-  q = q.where((eb) => {
-    const ors = prefixes.map((p) => eb('licence.county_code', 'like', `${p}%`));
-    if (own.length) ors.push(eb('licence.supplier_id', 'in', own));
-    return ors.length ? eb.or(ors) : eb.val(false);
-  });
+  q = q.where((eb) => withinScope(eb, 'licence.county_code', prefixes, { column: 'licence.supplier_id', ids: own }));
   if (query.status) q = q.where('licence.status', '=', query.status);
   if (query.kind) q = q.where('licence.kind', '=', query.kind);
   if (query.supplierId) q = q.where('licence.supplier_id', '=', query.supplierId);
@@ -339,7 +353,10 @@ export async function uploadLicenceScan(ctx: Ctx, licenceId: string, req: Fastif
   const data = await readUpload(req, ctx.deps);
   return inTransaction(ctx, async (tx) => {
     const fileId = await storeFile(tx, data, 'licence_scan', l.county_code);
-    await tx.db.updateTable('licence').set({ image_file_id: fileId, status: 'submitted', reject_reason: null, updated_at: nowIso() }).where('id', '=', l.id).execute();
+    // Re-check the status in the write itself: a review may have landed while the file uploaded.
+    const res = await tx.db.updateTable('licence').set({ image_file_id: fileId, status: 'submitted', reject_reason: null, updated_at: nowIso() })
+      .where('id', '=', l.id).where('status', 'in', ['submitted', 'rejected']).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'licence_locked', 'The licence was reviewed while the scan uploaded; submit a new licence instead');
     await recordAudit(tx, { action: 'licence.scan_uploaded', targetType: 'licence', targetId: l.id, countyCode: l.county_code, detail: { fileId, bytes: data.length } });
     return getLicence(tx, l.id);
   });

@@ -44,6 +44,10 @@ async function supplierRow(id: string) {
   return t.deps.db.selectFrom('supplier').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
+async function productRow(id: string) {
+  return t.deps.db.selectFrom('product').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
 async function licenceRow(id: string) {
   return t.deps.db.selectFrom('licence').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
@@ -180,6 +184,13 @@ describe('who sees and edits which supplier', () => {
     expect(rows[0]).toMatchObject({ actor_id: opA.id, county_code: COUNTY_A, target_type: 'supplier' });
   });
 
+  it('the center’s list shows contact details masked, so only the audited detail read reveals them', async () => {
+    const list = await opA.client.get('/api/v1/suppliers?limit=100');
+    const row = list.body.items.find((s: { id: string }) => s.id === supA);
+    expect(row.phone).toBe(`${FULL_PHONE.slice(0, 3)}****${FULL_PHONE.slice(-4)}`);
+    expect(row.payeeAccount).toMatch(/^\*+3445$/);
+  });
+
   it('a supplier sees only itself, in full, and changes only its own contact details', async () => {
     const { id: mine, user } = await supplierWithUser();
     const list = await user.client.get('/api/v1/suppliers?limit=100');
@@ -193,9 +204,11 @@ describe('who sees and edits which supplier', () => {
     expectProblem(await user.client.patch(`/api/v1/suppliers/${supA}`, { story: 'x' }), 404, 'not_found');
 
     const before = await supplierRow(mine);
-    for (const patch of [{ name: '改名合作社' }, { type: 'enterprise' }, { status: 'suspended' }, { name: '改名合作社', story: '新故事' }]) {
+    for (const patch of [{ name: '改名合作社' }, { type: 'enterprise' }, { name: '改名合作社', story: '新故事' }]) {
       expectProblem(await user.client.patch(`/api/v1/suppliers/${mine}`, patch), 403, 'forbidden');
     }
+    expectProblem(await user.client.post(`/api/v1/suppliers/${mine}/suspend`, { reason: '自己暂停' }), 403, 'forbidden');
+    expectProblem(await user.client.patch(`/api/v1/suppliers/${mine}`, { status: 'suspended' }), 400, 'validation_failed');
     expect(await supplierRow(mine)).toEqual(before);
 
     const ok = await user.client.patch(`/api/v1/suppliers/${mine}`, { phone: '13900001111', story: '我们的蓝莓', villageCode: VILLAGE_A2 });
@@ -209,12 +222,30 @@ describe('who sees and edits which supplier', () => {
     expect((await auditActions(mine)).map((a) => a.action)).not.toContain('supplier.contact_viewed');
   });
 
-  it('the center suspends and renames a supplier', async () => {
-    const res = await opA.client.patch(`/api/v1/suppliers/${supA}`, { status: 'suspended', name: '县A合作社（整改）' });
+  it('the center renames a supplier, suspends it (its products come off sale) and reinstates it', async () => {
+    const renamed = await opA.client.patch(`/api/v1/suppliers/${supA}`, { name: '县A合作社（整改）' });
+    expect(renamed.status).toBe(200);
+    const sup = await makeSupplier(t);
+    await makeLicence(t, opA.client, sup, 'produce_certificate');
+    const onSale = await makeProduct(t, opA.client, sup, { title: '暂停前在售', publish: true });
+    const draft = await makeProduct(t, opA.client, sup, { title: '暂停前草稿' });
+    const owner = await makeUser(t, [{ role: 'supplier', supplierId: sup, prefix: COUNTY_A }]);
+
+    expectProblem(await opA.client.post(`/api/v1/suppliers/${sup}/suspend`, {}), 400, 'validation_failed');
+    const res = await opA.client.post(`/api/v1/suppliers/${sup}/suspend`, { reason: '抽检不合格' });
     expect(res.status).toBe(200);
-    expect((await supplierRow(supA))).toMatchObject({ status: 'suspended', name: '县A合作社（整改）' });
-    expect((await opA.client.get('/api/v1/suppliers?status=suspended')).body.items.map((s: { id: string }) => s.id)).toContain(supA);
-    await opA.client.patch(`/api/v1/suppliers/${supA}`, { status: 'active' });
+    expect(res.body).toMatchObject({ status: 'suspended', unlistedProductIds: [onSale.id] });
+    expect((await productRow(onSale.id)).status).toBe('off_sale');
+    expect((await productRow(draft.id)).status).toBe('draft');
+    expectProblem(await opA.client.post(`/api/v1/suppliers/${sup}/suspend`, { reason: '再次' }), 409, 'invalid_transition');
+    expect((await opA.client.get('/api/v1/suppliers?status=suspended')).body.items.map((s: { id: string }) => s.id)).toContain(sup);
+    const notes = await owner.client.get('/api/v1/notifications');
+    expect(notes.body.items.map((n: { kind: string }) => n.kind)).toContain('supplier_suspended');
+    expect((await auditActions(sup)).map((a) => a.action)).toContain('supplier.suspended');
+
+    expect((await opA.client.post(`/api/v1/suppliers/${sup}/reinstate`, { reason: '整改完成' })).body.status).toBe('active');
+    expect((await productRow(onSale.id)).status).toBe('off_sale'); // republished by hand, through the listing rule
+    expectProblem(await opB.client.post(`/api/v1/suppliers/${sup}/suspend`, { reason: '外县' }), 404, 'not_found');
   });
 
   it('a keyword with LIKE wildcards matches literally', async () => {

@@ -61,9 +61,10 @@ export function sendProblem(
     });
 }
 
-/** "body/phone" or "/phone" with a location -> "/body/phone" */
+/** Where a field sits, as a JSON pointer: "/body/phone", "/query/limit", "/params/productId". */
 function pointerFor(location: string | undefined, instancePath: string, missing?: string): string {
-  const base = `/${location ?? 'body'}${instancePath}`;
+  const part = location === 'querystring' ? 'query' : (location ?? 'body');
+  const base = `/${part}${instancePath}`;
   return missing ? `${base}/${missing}` : base;
 }
 
@@ -87,6 +88,15 @@ export function installErrorHandling(app: FastifyInstance): void {
         };
       });
       return sendProblem(reply, req, 400, 'validation_failed', 'The request has invalid fields', errors);
+    }
+    // The database's own guards (unique keys, CHECKs) are the last line behind the services'
+    // checks; a race that reaches them is a conflict, not a server error.
+    const dbCode = String((err as { code?: unknown }).code ?? '');
+    if (dbCode === '23505' || dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return sendProblem(reply, req, 409, 'duplicate', 'This already exists (someone may have just created it); reload and check');
+    }
+    if (dbCode === '23514' || dbCode === 'SQLITE_CONSTRAINT_CHECK') {
+      return sendProblem(reply, req, 409, 'constraint_violation', 'The change would break a rule (for example stock below zero); reload and try again');
     }
     const status = err.statusCode ?? 500;
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
