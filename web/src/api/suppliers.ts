@@ -25,6 +25,9 @@ export const suppliersApi = {
   get: (supplierId: string) => api.get<SupplierDetail>(`/suppliers/${id(supplierId)}`),
   create: (input: SupplierCreate) => api.post<SupplierDetail>('/suppliers', input),
   update: (supplierId: string, patch: SupplierPatch) => api.patch<SupplierDetail>(`/suppliers/${id(supplierId)}`, patch),
+  /** Suspends a supplier (its products come off sale at once) or reinstates it; both need a reason. */
+  suspend: (supplierId: string, reason: string) => api.post<SupplierDetail & { unlistedProductIds: string[] }>(`/suppliers/${id(supplierId)}/suspend`, { reason }),
+  reinstate: (supplierId: string, reason: string) => api.post<SupplierDetail>(`/suppliers/${id(supplierId)}/reinstate`, { reason }),
   submitLicence: (supplierId: string, input: LicenceCreate) => api.post<Licence>(`/suppliers/${id(supplierId)}/licences`, input),
 };
 

@@ -171,7 +171,7 @@ export interface SupplierCreate extends SupplierFields {
   countyCode: string;
 }
 
-export type SupplierPatch = Partial<SupplierFields> & { status?: SupplierStatus };
+export type SupplierPatch = Partial<SupplierFields>;
 
 export interface LicenceCreate {
   kind: LicenceKind;

@@ -82,3 +82,17 @@ export const CONSOLE_ROLES: readonly Role[] = ['center_admin', 'operator', 'offi
 export function hasRole(user: Me | null, roles: readonly Role[]): boolean {
   return !!user && user.roles.some((r) => roles.includes(r.role));
 }
+
+/** Center staff: they manage suppliers, review licences and curate the selection base. */
+export const CENTER_ROLES: readonly Role[] = ['center_admin', 'operator'];
+
+/** Whether the user may change a supplier's records (its center, or the supplier itself). */
+export function canEditSupplier(user: Me | null, supplierId: string, countyCode: string): boolean {
+  if (!user) return false;
+  return user.roles.some((r) =>
+    (CENTER_ROLES.includes(r.role) && countyCode.startsWith(r.regionPrefix)) || (r.role === 'supplier' && r.supplierId === supplierId));
+}
+
+export function isCenterFor(user: Me | null, countyCode: string): boolean {
+  return !!user && user.roles.some((r) => CENTER_ROLES.includes(r.role) && countyCode.startsWith(r.regionPrefix));
+}

@@ -1,0 +1,108 @@
+import { App, Button, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import type { ReactNode } from 'react';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import type { Role } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { problemText } from '../../shared/problems';
+import { CONSOLE_ROLES, hasRole, useSession } from '../../shared/session';
+import { AuditPage } from '../audit/AuditPage';
+import { LicenceQueuePage } from '../licences/LicenceQueuePage';
+import { LicenceReviewPage } from '../licences/LicenceReviewPage';
+import { ProductDetailPage } from '../products/ProductDetailPage';
+import { ProductListPage } from '../products/ProductListPage';
+import { SelectionPage } from '../selection/SelectionPage';
+import { SupplierDetailPage } from '../suppliers/SupplierDetailPage';
+import { SupplierListPage } from '../suppliers/SupplierListPage';
+import { UsersPage } from '../users/UsersPage';
+import { AdminLayout } from './AdminLayout';
+import { CrumbProvider } from './crumbs';
+import { LoginPage } from './LoginPage';
+import { NAV, navFor } from './nav';
+
+function FullPageSpin() {
+  const { t } = useI18n();
+  return <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}><Spin description={t('common.loading')} /></div>;
+}
+
+/** Signed-in staff only; others go to the login page and come back afterwards. */
+function RequireConsole({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const location = useLocation();
+  if (session.status === 'loading') return <FullPageSpin />;
+  if (session.status === 'error') {
+    return <Result status="warning" title={problemText(session.error, t)} extra={<Button onClick={() => void session.refresh()}>{t('common.retry')}</Button>} />;
+  }
+  if (session.status === 'signedOut') {
+    return <Navigate to={`/admin/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  if (!hasRole(session.user, CONSOLE_ROLES)) {
+    return (
+      <Result
+        status="403"
+        title={t('admin.noAccess.title')}
+        subTitle={t('admin.noAccess.hint')}
+        extra={[
+          <Link key="store" to="/"><Button type="primary">{t('admin.toStore')}</Button></Link>,
+          <Button key="out" onClick={() => void session.signOut()}>{t('auth.signOut')}</Button>,
+        ]}
+      />
+    );
+  }
+  return <>{children}</>;
+}
+
+/** A module page, shown only to the roles that may open it. */
+function Guard({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (!hasRole(user, roles)) return <Result status="403" title={t('admin.noAccess.module')} extra={<Link to="/admin"><Button>{t('nav.console')}</Button></Link>} />;
+  return <>{children}</>;
+}
+
+function Home() {
+  const { user } = useSession();
+  const first = navFor((user?.roles ?? []).map((r) => r.role))[0];
+  return <Navigate to={first?.path ?? '/'} replace />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <Result status="404" title={t('admin.notFound')} extra={<Link to="/admin"><Button>{t('nav.console')}</Button></Link>} />;
+}
+
+const rolesOf = (key: string): readonly Role[] => NAV.find((n) => n.key === key)!.roles;
+
+/** /admin/* — the operator console. Lazy-loaded: only this chunk brings Ant Design. */
+export default function AdminApp() {
+  const { lang } = useI18n();
+  dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#d4380d', borderRadius: 6 } }}>
+      <App>
+        <CrumbProvider>
+          <Routes>
+            <Route path="login" element={<LoginPage />} />
+            <Route element={<RequireConsole><AdminLayout /></RequireConsole>}>
+              <Route index element={<Home />} />
+              <Route path="suppliers" element={<Guard roles={rolesOf('suppliers')}><SupplierListPage /></Guard>} />
+              <Route path="suppliers/:id" element={<Guard roles={rolesOf('suppliers')}><SupplierDetailPage /></Guard>} />
+              <Route path="licences" element={<Guard roles={rolesOf('licences')}><LicenceQueuePage /></Guard>} />
+              <Route path="licences/:id" element={<Guard roles={rolesOf('licences')}><LicenceReviewPage /></Guard>} />
+              <Route path="products" element={<Guard roles={rolesOf('products')}><ProductListPage /></Guard>} />
+              <Route path="products/:id" element={<Guard roles={rolesOf('products')}><ProductDetailPage /></Guard>} />
+              <Route path="selection" element={<Guard roles={rolesOf('selection')}><SelectionPage /></Guard>} />
+              <Route path="users" element={<Guard roles={rolesOf('users')}><UsersPage /></Guard>} />
+              <Route path="audit" element={<Guard roles={rolesOf('audit')}><AuditPage /></Guard>} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </CrumbProvider>
+      </App>
+    </ConfigProvider>
+  );
+}

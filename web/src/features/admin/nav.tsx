@@ -1,0 +1,37 @@
+import {
+  AuditOutlined, AppstoreOutlined, SafetyCertificateOutlined, ShopOutlined, ShoppingOutlined, TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Role } from '../../api/types';
+import type { MessageKey } from '../../i18n';
+
+export interface NavItem {
+  key: string;
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  roles: readonly Role[];
+  group: 'supply' | 'catalog' | 'system';
+}
+
+const READERS: readonly Role[] = ['center_admin', 'operator', 'official', 'supplier'];
+
+/** The console's modules, by group, with the roles that may open each. */
+export const NAV: readonly NavItem[] = [
+  { key: 'suppliers', path: '/admin/suppliers', label: 'nav.suppliers', icon: <ShopOutlined />, roles: READERS, group: 'supply' },
+  { key: 'licences', path: '/admin/licences', label: 'nav.licences', icon: <SafetyCertificateOutlined />, roles: READERS, group: 'supply' },
+  { key: 'products', path: '/admin/products', label: 'nav.products', icon: <ShoppingOutlined />, roles: READERS, group: 'catalog' },
+  { key: 'selection', path: '/admin/selection', label: 'nav.selection', icon: <AppstoreOutlined />, roles: ['center_admin', 'operator', 'official', 'host'], group: 'catalog' },
+  { key: 'users', path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['center_admin'], group: 'system' },
+  { key: 'audit', path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, roles: ['center_admin'], group: 'system' },
+];
+
+export const NAV_GROUPS: readonly { key: NavItem['group']; label: MessageKey }[] = [
+  { key: 'supply', label: 'nav.group.supply' },
+  { key: 'catalog', label: 'nav.group.catalog' },
+  { key: 'system', label: 'nav.group.system' },
+];
+
+export function navFor(roles: readonly Role[]): NavItem[] {
+  return NAV.filter((n) => n.roles.some((r) => roles.includes(r)));
+}

@@ -1,0 +1,39 @@
+import { Route, Routes, useLocation } from 'react-router-dom';
+import { useElderMode } from '../../shared/elder';
+import { CartPage, LivePage, NotFoundPage } from './SimplePages';
+import { CategoriesPage } from './CategoriesPage';
+import { CategoryPage } from './CategoryPage';
+import { HomePage } from './HomePage';
+import { MePage } from './MePage';
+import { ProductPage } from './ProductPage';
+import { SearchPage } from './SearchPage';
+import { TabBar } from './TabBar';
+import { ToastProvider } from './Toast';
+import './store.css';
+
+/** The buyer pages: light, plain CSS, a bottom tab bar everywhere but the product page. */
+export function StoreApp() {
+  const elder = useElderMode();
+  const { pathname } = useLocation();
+  const onProduct = pathname.startsWith('/p/');
+  return (
+    <ToastProvider>
+      <div className={elder ? 'store elder' : 'store'}>
+        <main className={onProduct ? 'store-main with-buybar' : 'store-main'}>
+          <Routes>
+            <Route index element={<HomePage />} />
+            <Route path="c" element={<CategoriesPage />} />
+            <Route path="c/:code" element={<CategoryPage />} />
+            <Route path="search" element={<SearchPage />} />
+            <Route path="p/:id" element={<ProductPage />} />
+            <Route path="live" element={<LivePage />} />
+            <Route path="cart" element={<CartPage />} />
+            <Route path="me" element={<MePage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </main>
+        {!onProduct && <TabBar />}
+      </div>
+    </ToastProvider>
+  );
+}
