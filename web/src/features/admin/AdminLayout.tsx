@@ -148,7 +148,7 @@ export function AdminLayout() {
         </Header>
         <Content style={{ padding: mobile ? 12 : 20 }}>
           <Crumbs />
-          <main><Outlet /></main>
+          <Outlet />
         </Content>
       </Layout>
     </Layout>
