@@ -113,6 +113,7 @@ describe('operator: licence review then listing', () => {
     await page.getByRole('menuitem', { name: '商品管理' }).click();
     await page.waitForURL(/\/admin\/products$/);
     await page.locator('tr', { hasText: productTitle }).waitFor();
+    await page.getByRole('menuitem', { name: '商品管理' }).waitFor({ state: 'hidden' }); // the drawer has closed
     await shot(page, 'a4-console-on-phone');
     expect(errors).toEqual([]);
   });
