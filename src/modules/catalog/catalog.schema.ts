@@ -47,7 +47,7 @@ export const ProductDetail = Type.Composite([ProductCard, Type.Object({
 export const SelectionCard = Type.Composite([ProductCard, Type.Object({ productId: Type.String(), selection: SelectionFields })]);
 
 export const StoreProduct = Type.Composite([ProductCard, Type.Object({
-  description: Type.String(), images: Type.Array(Type.String()), returnsPolicy: Type.String(), categoryName: Type.String(),
+  description: Type.String(), images: Type.Array(Type.String()), returnsPolicy: Type.Union([Type.Literal('seven_day'), Type.Literal('quality_only')]), categoryName: Type.String(),
   skus: Type.Array(Type.Object({ id: Type.String(), spec: Type.String(), priceFen: Type.Integer(), weightG: Type.Integer(), stockAvailable: Type.Integer(), saleMode: Type.String(), shipsFrom: N(Type.String()) })),
   batches: Type.Array(BatchView),
   supplier: Type.Object({ id: Type.String(), name: Type.String(), type: SupplierTypeSchema, villageName: Type.String(), description: Type.String(), story: Type.String() }),

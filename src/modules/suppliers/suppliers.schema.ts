@@ -26,6 +26,7 @@ export const LicenceView = Type.Object({
   rejectReason: Nullable(Type.String()),
   hasScan: Type.Boolean(),
   scanUrl: Nullable(Type.String()),
+  scanContentType: Nullable(Type.String({ description: 'image/jpeg, image/png, image/webp or application/pdf' })),
   reviewedAt: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -67,7 +68,13 @@ const supplierFields = {
 };
 
 export const SupplierCreateBody = Type.Object({ countyCode: Type.String({ pattern: '^[0-9]{6}$' }), ...supplierFields }, { additionalProperties: false });
-export const SupplierPatchBody = Type.Partial(Type.Object(supplierFields), { additionalProperties: false, minProperties: 1 });
+/** In a patch, null clears the optional payee fields (an account closed, a bank changed). */
+export const SupplierPatchBody = Type.Partial(Type.Object({
+  ...supplierFields,
+  payeeName: Type.Union([Type.String({ maxLength: 60 }), Type.Null()]),
+  payeeAccount: Type.Union([Type.String({ pattern: '^[0-9]{8,30}$' }), Type.Null()]),
+  payeeBank: Type.Union([Type.String({ maxLength: 60 }), Type.Null()]),
+}), { additionalProperties: false, minProperties: 1 });
 export const StatusReasonBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false });
 
 export const LicenceCreateBody = Type.Object({

@@ -110,7 +110,7 @@ export async function getSupplier(ctx: Ctx, supplierId: string, viewAudited = tr
     // Staff reading a supplier's full phone and bank account is a sensitive read.
     await recordAudit(ctx, { action: 'supplier.contact_viewed', targetType: 'supplier', targetId: s.id, countyCode: s.county_code });
   }
-  const licences = await ctx.db.selectFrom('licence').selectAll().where('supplier_id', '=', s.id).orderBy('id', 'desc').execute();
+  const licences = await licenceQuery(ctx).where('licence.supplier_id', '=', s.id).orderBy('licence.id', 'desc').execute();
   return { ...supplierView(ctx, s, true), licences: licences.map((l) => licenceView(ctx, l, s.name)) };
 }
 
@@ -151,7 +151,11 @@ export async function createSupplier(ctx: Ctx, input: SupplierInput) {
   });
 }
 
-export type SupplierPatch = Partial<Omit<SupplierInput, 'countyCode'>>;
+export type SupplierPatch = Partial<Omit<SupplierInput, 'countyCode' | 'payeeName' | 'payeeAccount' | 'payeeBank'>> & {
+  payeeName?: string | null | undefined;
+  payeeAccount?: string | null | undefined;
+  payeeBank?: string | null | undefined;
+};
 
 export async function updateSupplier(ctx: Ctx, supplierId: string, patch: SupplierPatch) {
   return inTransaction(ctx, async (tx) => {
@@ -198,7 +202,14 @@ export async function setSupplierStatus(ctx: Ctx, supplierId: string, to: 'activ
 
 // ---- licences -----------------------------------------------------------------------
 
-export function licenceView(ctx: Ctx, l: LicenceTable, supplierName?: string) {
+type LicenceRow = LicenceTable & { scan_content_type?: string | null };
+
+/** Licence rows joined with their scan's content type, so the review page knows image from PDF. */
+function licenceQuery(ctx: Ctx) {
+  return ctx.db.selectFrom('licence').leftJoin('stored_file', 'stored_file.id', 'licence.image_file_id').selectAll('licence').select('stored_file.content_type as scan_content_type');
+}
+
+export function licenceView(ctx: Ctx, l: LicenceRow, supplierName?: string) {
   return {
     id: l.id,
     supplierId: l.supplier_id,
@@ -215,6 +226,7 @@ export function licenceView(ctx: Ctx, l: LicenceTable, supplierName?: string) {
     rejectReason: l.reject_reason,
     hasScan: l.image_file_id !== null,
     scanUrl: l.image_file_id ? `/api/v1/licences/${l.id}/scan` : null,
+    scanContentType: l.scan_content_type ?? null,
     reviewedAt: l.reviewed_at,
     createdAt: l.created_at,
     updatedAt: l.updated_at,
@@ -284,7 +296,8 @@ export async function updateLicence(ctx: Ctx, licenceId: string, patch: Partial<
 }
 
 export async function getLicence(ctx: Ctx, licenceId: string) {
-  const l = await loadVisibleLicence(ctx, licenceId);
+  await loadVisibleLicence(ctx, licenceId);
+  const l = await licenceQuery(ctx).where('licence.id', '=', licenceId).executeTakeFirstOrThrow();
   const s = await ctx.db.selectFrom('supplier').select('name').where('id', '=', l.supplier_id).executeTakeFirstOrThrow();
   return licenceView(ctx, l, s.name);
 }
@@ -293,7 +306,7 @@ export async function listLicences(ctx: Ctx, query: { status?: LicenceStatus | u
   const cursor = decodeCursor(query.cursor);
   const prefixes = scopePrefixes(ctx.actor, READ_ROLES);
   const own = supplierIdsOf(ctx.actor);
-  let q = ctx.db.selectFrom('licence').innerJoin('supplier', 'supplier.id', 'licence.supplier_id').selectAll('licence').select('supplier.name as supplier_name');
+  let q = licenceQuery(ctx).innerJoin('supplier', 'supplier.id', 'licence.supplier_id').select('supplier.name as supplier_name');
   q = q.where((eb) => withinScope(eb, 'licence.county_code', prefixes, { column: 'licence.supplier_id', ids: own }));
   if (query.status) q = q.where('licence.status', '=', query.status);
   if (query.kind) q = q.where('licence.kind', '=', query.kind);

@@ -184,6 +184,15 @@ describe('who sees and edits which supplier', () => {
     expect(rows[0]).toMatchObject({ actor_id: opA.id, county_code: COUNTY_A, target_type: 'supplier' });
   });
 
+  it('null clears a payee account; an empty string is refused', async () => {
+    const sup = await makeSupplier(t);
+    expectProblem(await opA.client.patch(`/api/v1/suppliers/${sup}`, { payeeAccount: '' }), 400, 'validation_failed');
+    const res = await opA.client.patch(`/api/v1/suppliers/${sup}`, { payeeAccount: null, payeeBank: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ payeeAccount: null, payeeBank: null });
+    expect((await supplierRow(sup)).payee_account).toBeNull();
+  });
+
   it('the center’s list shows contact details masked, so only the audited detail read reveals them', async () => {
     const list = await opA.client.get('/api/v1/suppliers?limit=100');
     const row = list.body.items.find((s: { id: string }) => s.id === supA);
@@ -334,7 +343,7 @@ describe('licence review', () => {
 
     const up = await user.client.upload('PUT', `/api/v1/licences/${lic}/scan`, PNG_1X1);
     expect(up.status).toBe(200);
-    expect(up.body).toMatchObject({ hasScan: true, scanUrl: `/api/v1/licences/${lic}/scan`, status: 'submitted' });
+    expect(up.body).toMatchObject({ hasScan: true, scanUrl: `/api/v1/licences/${lic}/scan`, scanContentType: 'image/png', status: 'submitted' });
 
     // The supplier cannot verify its own licence; nor can another county's operator.
     expectProblem(await user.client.post(`/api/v1/licences/${lic}/review`, { verdict: 'verify' }), 403, 'forbidden');

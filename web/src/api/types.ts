@@ -124,6 +124,7 @@ export interface Licence {
   rejectReason: string | null;
   hasScan: boolean;
   scanUrl: string | null;
+  scanContentType: string | null;
   reviewedAt: string | null;
   createdAt: string;
   updatedAt: string;
