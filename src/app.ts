@@ -18,6 +18,7 @@ import { installErrorHandling, sendProblem } from './platform/http/errors.js';
 import { installValidators } from './platform/http/validation.js';
 import { installAccessControl, type Access } from './platform/http/access.js';
 import { localDiskStorage } from './platform/storage.js';
+import { maskPhonesIn } from './platform/mask.js';
 import { accountRoutes, aliyunSmsProvider, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { regionRoutes, openRegionSource, type RegionSource } from './modules/regions/index.js';
@@ -67,9 +68,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: opts.logger === false ? false : {
       level: config.logLevel,
       redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword'], censor: '[redacted]' },
+      // URLs may carry a phone number (?phone=…): logs keep it masked like every other view.
+      serializers: {
+        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: req.method, url: maskPhonesIn(req.url), host: req.hostname, remoteAddress: req.ip }),
+      },
     },
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
-    trustProxy: true,
+    trustProxy: typeof config.trustProxy === 'number'
+      ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
+      : typeof config.trustProxy === 'string' ? config.trustProxy.split(',').map((a) => a.trim()) : config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app);
 

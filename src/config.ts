@@ -23,6 +23,7 @@ const EnvSchema = Type.Object({
   REGIONS_DB: Type.Optional(Type.String({ minLength: 1 })),
   SEED_DEMO: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
   WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  TRUST_PROXY: Type.String({ default: 'false', description: "'false', a hop count, or proxy addresses/CIDRs separated by commas" }),
   SMS_PROVIDER: Type.Union([Type.Literal('dev'), Type.Literal('aliyun')], { default: 'dev' }),
   ALIYUN_SMS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   ALIYUN_SMS_ACCESS_KEY_SECRET: Type.Optional(Type.String({ minLength: 1 })),
@@ -52,6 +53,11 @@ export interface Config {
   readonly regionsDb: string | undefined;
   readonly seedDemo: boolean;
   readonly webDir: string | undefined;
+  /**
+   * Which X-Forwarded-For hops to believe. false (the default) uses the socket address, so a
+   * client cannot forge its address to dodge rate limits or falsify the audit log.
+   */
+  readonly trustProxy: boolean | number | string;
   /** Absent: the development provider that logs codes instead of sending them. */
   readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
 }
@@ -96,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     regionsDb: e.REGIONS_DB,
     seedDemo: e.SEED_DEMO === 'true',
     webDir: e.WEB_DIR,
+    trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     aliyunSms: e.SMS_PROVIDER === 'aliyun'
       ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }
       : undefined,

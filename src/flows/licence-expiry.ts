@@ -1,6 +1,6 @@
 import { type Deps, systemCtx } from '../context.js';
 import { expireLicences, sendExpiryReminders } from '../modules/suppliers/index.js';
-import { unlistProductsMissingLicences } from '../modules/catalog/index.js';
+import { unlistAllProductsMissingLicences } from '../modules/catalog/index.js';
 
 /**
  * Daily licence housekeeping, crossing suppliers and catalog: expire lapsed licences,
@@ -10,10 +10,9 @@ import { unlistProductsMissingLicences } from '../modules/catalog/index.js';
 export async function runLicenceHousekeeping(deps: Deps, today?: string) {
   const ctx = systemCtx(deps);
   const expired = await expireLicences(ctx, today);
-  const unlisted: string[] = [];
-  for (const supplierId of new Set(expired.map((e) => e.supplierId))) {
-    unlisted.push(...(await unlistProductsMissingLicences(ctx, supplierId)));
-  }
+  // Every on-sale product is checked, not only those of licences expired in this run: a run
+  // that stopped between the two steps is made good by the next one.
+  const unlisted = await unlistAllProductsMissingLicences(ctx);
   const reminded = await sendExpiryReminders(ctx, today);
   return { expired: expired.length, unlisted: unlisted.length, reminded };
 }

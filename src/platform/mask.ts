@@ -17,4 +17,9 @@ export function maskName(name: string): string {
   return chars[0] + '*'.repeat(chars.length - 1);
 }
 
+/** Masks every mainland mobile number inside a piece of text (URLs in logs). */
+export function maskPhonesIn(text: string): string {
+  return text.replace(/(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g, '$1****$3');
+}
+
 export const PHONE_PATTERN = '^1[3-9][0-9]{9}$';

@@ -60,7 +60,8 @@ export function accountRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post('/auth/sms/send', {
       config: {
         access: 'public',
-        rateLimit: { max: deps.config.rateLimitSmsPerHour, timeWindow: 3_600_000, keyGenerator: (req: FastifyRequest) => `sms:${(req.body as { phone?: string })?.phone ?? req.ip}` },
+        // Per address here; per phone (hour and day) in the service, where the body is known.
+        rateLimit: { max: deps.config.rateLimitSmsPerHour * 4, timeWindow: 3_600_000, keyGenerator: (req: FastifyRequest) => `sms:${req.ip}` },
       },
       schema: {
         tags: ['auth'], summary: 'Send a 6-digit sign-in code by SMS',

@@ -14,6 +14,8 @@ import * as repo from './accounts.repo.js';
 const SMS_CODE_TTL_MS = 5 * 60 * 1000;
 const SMS_RESEND_MS = 60 * 1000;
 const SMS_MAX_ATTEMPTS = 5;
+/** With 5 guesses a code, 10 codes a day bound a brute force to 50 guesses in a million a day. */
+const SMS_MAX_PER_DAY = 10;
 const SESSION_TOUCH_MS = 5 * 60 * 1000;
 /** Roles that are never tied to a region: buyers buy from every county on the deployment. */
 const UNSCOPED_ROLES: readonly Role[] = ['buyer'];
@@ -111,17 +113,28 @@ export async function loginWithPassword(ctx: Ctx, input: { phone: string; passwo
     throw new AppError(401, 'invalid_credentials', 'Wrong phone number or password');
   }
   return inTransaction(ctx, async (tx) => {
-    await tx.db.updateTable('app_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    // Conditional: parallel wrong guesses may have locked the account while this one verified.
+    const cleared = await tx.db.updateTable('app_user').set({ failed_logins: 0 }).where('id', '=', user.id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso())])).executeTakeFirst();
+    if (Number(cleared.numUpdatedRows) !== 1) {
+      throw new AppError(423, 'account_locked', `Too many wrong passwords; the account is locked for ${config.lockoutMinutes} minutes`, [], { retryAfterSeconds: config.lockoutMinutes * 60 });
+    }
     await recordAudit(tx, { action: 'auth.login', targetType: 'user', targetId: user.id, countyCode: county, actorId: user.id, detail: { method: 'password' } });
     return createSession(tx, user.id, userAgent);
   });
 }
 
 export async function sendSmsCode(ctx: Ctx, phone: string): Promise<{ expiresInSeconds: number }> {
-  const latest = await ctx.db
-    .selectFrom('sms_code').select('created_at').where('phone', '=', phone).orderBy('created_at', 'desc').executeTakeFirst();
+  const recent = await ctx.db
+    .selectFrom('sms_code').select('created_at').where('phone', '=', phone)
+    .where('created_at', '>', new Date(Date.now() - 86400_000).toISOString()).orderBy('created_at', 'desc').execute();
+  const latest = recent[0];
   if (latest && Date.now() - Date.parse(latest.created_at) < SMS_RESEND_MS) {
     throw new AppError(429, 'sms_too_soon', 'A code was sent less than a minute ago; please wait before asking again');
+  }
+  const lastHour = recent.filter((r) => Date.now() - Date.parse(r.created_at) < 3600_000).length;
+  if (lastHour >= ctx.deps.config.rateLimitSmsPerHour || recent.length >= SMS_MAX_PER_DAY) {
+    throw new AppError(429, 'sms_limit', 'Too many codes were sent to this number; try again later or sign in with your password');
   }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const now = Date.now();
@@ -350,6 +363,11 @@ export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; r
       if (![2, 4, 6].includes(prefix.length) || !ctx.deps.regions.get(prefix)) {
         throw invalid('/body/regionPrefix', 'Not a province, city or county code');
       }
+      // Field staff work in one county; officials may watch a whole city; admins may run a city's platform.
+      const wide = prefix.length < 6;
+      if (wide && !(input.role === 'official' || input.role === 'center_admin')) {
+        throw invalid('/body/regionPrefix', 'This role is held for one county (6-digit code); only officials and administrators may hold a city', 'county_required');
+      }
     } else if (!scopePrefixes(ctx.actor, ['center_admin']).includes('')) {
       throw invalid('/body/regionPrefix', 'Choose the county (or city) this role covers');
     }
@@ -370,7 +388,9 @@ export async function revokeRole(ctx: Ctx, userId: string, grantId: string) {
   await inTransaction(ctx, async (tx) => {
     const grant = await tx.db.selectFrom('role_grant').selectAll().where('id', '=', grantId).where('user_id', '=', userId).executeTakeFirst();
     if (!grant) throw notFound('Role grant');
-    if (!UNSCOPED_ROLES.includes(grant.role) && !scopePrefixes(ctx.actor, ['center_admin']).some((p) => grant.region_prefix.startsWith(p))) {
+    if (UNSCOPED_ROLES.includes(grant.role)) {
+      await requireManaged(tx, userId).catch(() => { throw notFound('Role grant'); });
+    } else if (!scopePrefixes(ctx.actor, ['center_admin']).some((p) => grant.region_prefix.startsWith(p))) {
       throw notFound('Role grant'); // outside the admin's counties: as if it did not exist
     }
     if (grant.role === 'center_admin' && userId === ctx.actor!.userId) {
@@ -381,10 +401,24 @@ export async function revokeRole(ctx: Ctx, userId: string, grantId: string) {
   });
 }
 
+/**
+ * An admin manages a person who holds a staff role inside the admin's regions (a deployment
+ * admin manages everyone). Other people look missing, so nothing is learned about them.
+ */
+async function requireManaged(ctx: Ctx, userId: string) {
+  const user = await repo.findUserById(ctx.db, userId);
+  if (!user) throw notFound('User');
+  const prefixes = scopePrefixes(ctx.actor, ['center_admin']);
+  if (prefixes.includes('')) return user;
+  const grants = await repo.grantsOf(ctx.db, userId);
+  const managed = grants.some((g) => !UNSCOPED_ROLES.includes(g.role) && prefixes.some((p) => g.regionPrefix.startsWith(p)));
+  if (!managed) throw notFound('User');
+  return user;
+}
+
 export async function unlockUser(ctx: Ctx, userId: string) {
   await inTransaction(ctx, async (tx) => {
-    const user = await repo.findUserById(tx.db, userId);
-    if (!user) throw notFound('User');
+    await requireManaged(tx, userId);
     await tx.db.updateTable('app_user').set({ locked_until: null, failed_logins: 0 }).where('id', '=', userId).execute();
     await recordAudit(tx, { action: 'account.unlocked', targetType: 'user', targetId: userId, countyCode: await homeCounty(tx, userId) });
   });

@@ -61,8 +61,8 @@ export const ProductFilterQuery = {
   villageCode: Type.Optional(Type.String({ pattern: '^[0-9]{9}([0-9]{3})?$', description: 'township or village code' })),
   inStock: Type.Optional(Type.Boolean()),
   preSale: Type.Optional(Type.Boolean()),
-  minPriceFen: Type.Optional(Type.Integer({ minimum: 0 })),
-  maxPriceFen: Type.Optional(Type.Integer({ minimum: 0 })),
+  minPriceFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+  maxPriceFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
 };
 
 const productFields = {

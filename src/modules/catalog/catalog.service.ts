@@ -17,6 +17,9 @@ import type { ProductStatus, ProductTable, SkuTable } from './catalog.tables.js'
 import { checkListingRule, describeMissing } from './listing-rule.js';
 import { isValidGtin } from './gtin.js';
 
+/** Stock per SKU stays within a 32-bit integer on both databases, with room to spare. */
+const MAX_STOCK = 100_000_000;
+
 /** Staff who read a county's catalog (officials only read). */
 const READ_ROLES: readonly Role[] = ['center_admin', 'operator', 'official'];
 /** Who browses the selection base to pick products to sell. */
@@ -279,13 +282,29 @@ export async function setProductStatus(ctx: Ctx, productId: string, to: ProductS
       const check = await checkListingRule(tx, p.category_code, p.supplier_id);
       if (!check.ok) throw licenceMissing(check.missing);
     }
-    const res = await tx.db.updateTable('product')
+    let update = tx.db.updateTable('product')
       .set({ status: to, updated_at: nowIso(), ...(to === 'on_sale' ? { published_at: nowIso() } : {}) })
-      .where('id', '=', p.id).where('status', '=', p.status).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'Someone else changed this product just now; reload and try again');
+      .where('id', '=', p.id).where('status', '=', p.status);
+    if (to === 'on_sale') {
+      // Re-check the supplier inside the write: a suspension may commit between our read and here.
+      update = update.where((eb) => eb.exists(eb.selectFrom('supplier').select('supplier.id').where('supplier.id', '=', p.supplier_id).where('supplier.status', '=', 'active')));
+    }
+    const res = await update.executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The product or its supplier changed just now; reload and try again');
     await recordAudit(tx, { action: to === 'on_sale' ? 'product.listed' : 'product.unlisted', targetType: 'product', targetId: p.id, countyCode: p.county_code });
     return getProduct(tx, p.id);
   });
+}
+
+/**
+ * Takes off sale every on-sale product, of any supplier, that no longer meets the listing
+ * rule. Run by the hourly housekeeping, so a run that failed halfway is healed by the next.
+ */
+export async function unlistAllProductsMissingLicences(ctx: Ctx): Promise<string[]> {
+  const suppliers = await ctx.db.selectFrom('product').select('supplier_id').distinct().where('status', '=', 'on_sale').execute();
+  const unlisted: string[] = [];
+  for (const s of suppliers) unlisted.push(...(await unlistProductsMissingLicences(ctx, s.supplier_id)));
+  return unlisted;
 }
 
 /** Takes off sale every on-sale product of the supplier that no longer meets the listing rule. */
@@ -420,10 +439,14 @@ export async function adjustStock(ctx: Ctx, skuId: string, input: { delta: numbe
     const row = await tx.db.updateTable('sku')
       .set((eb) => ({ stock_available: eb('stock_available', '+', input.delta), updated_at: nowIso() }))
       .where('id', '=', s.id)
-      .where((eb) => eb(eb('stock_available', '+', input.delta), '>=', 0))
+      .where((eb) => eb.between(eb('stock_available', '+', input.delta), 0, MAX_STOCK))
       .returning('stock_available')
       .executeTakeFirst();
-    if (!row) throw new AppError(409, 'insufficient_stock', `Stock cannot go below zero (${s.stock_available} available now)`, [], { available: s.stock_available });
+    if (!row) {
+      const now = await tx.db.selectFrom('sku').select('stock_available').where('id', '=', s.id).executeTakeFirstOrThrow();
+      if (input.delta > 0) throw new AppError(409, 'stock_limit', `Stock cannot exceed ${MAX_STOCK} per SKU (${now.stock_available} now)`, [], { available: now.stock_available });
+      throw new AppError(409, 'insufficient_stock', `Stock cannot go below zero (${now.stock_available} available now)`, [], { available: now.stock_available });
+    }
     await tx.db.insertInto('stock_movement').values({ id: newId('stockMovement'), sku_id: s.id, county_code: s.county_code, delta: input.delta, stock_after: row.stock_available, reason: input.reason, actor_id: tx.actor?.userId ?? null, created_at: nowIso() }).execute();
     await recordAudit(tx, { action: 'stock.adjusted', targetType: 'sku', targetId: s.id, countyCode: s.county_code, detail: { delta: input.delta, reason: input.reason, after: row.stock_available } });
     return skuView(await tx.db.selectFrom('sku').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow());

@@ -29,14 +29,19 @@ export async function readUpload(req: FastifyRequest, deps: Deps): Promise<Buffe
   if (!req.isMultipart()) {
     throw new AppError(415, 'unsupported_media_type', 'Upload the file as multipart/form-data in a field named "file"');
   }
-  const part = await req.file({ limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
-  if (!part) throw new AppError(400, 'validation_failed', 'No file in the upload', [{ pointer: '/body/file', detail: 'required' }]);
-  const data = await part.toBuffer().catch((err: { code?: string }) => {
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE') {
+  // A truncated body or a missing boundary is the client's fault: answer 400, not 500.
+  const malformed = (err: unknown): never => {
+    if (err instanceof AppError) throw err;
+    const e = err as { code?: string; statusCode?: number; message?: string };
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
       throw new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(deps.config.uploadMaxBytes / 1024 / 1024)} MB`, [{ pointer: '/body/file', detail: 'too large' }]);
     }
-    throw err;
-  });
+    if (e.statusCode === 413) throw new AppError(413, 'payload_too_large', 'The upload is too large');
+    throw new AppError(400, 'malformed_multipart', `The upload could not be read (${e.message ?? 'malformed multipart body'}); try again`);
+  };
+  const part = await req.file({ limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } }).catch(malformed);
+  if (!part) throw new AppError(400, 'validation_failed', 'No file in the upload', [{ pointer: '/body/file', detail: 'required' }]);
+  const data = await part.toBuffer().catch(malformed);
   if (data.length === 0) throw new AppError(400, 'validation_failed', 'The file is empty', [{ pointer: '/body/file', detail: 'empty' }]);
   return data;
 }

@@ -91,4 +91,5 @@ export const LicencePatchBody = Type.Partial(LicenceCreateBody, { additionalProp
 export const ReviewBody = Type.Object({
   verdict: lit(['verify', 'reject'] as const),
   reason: Type.Optional(Type.String({ maxLength: 500 })),
+  expectedUpdatedAt: Type.Optional(Type.String({ maxLength: 40, description: 'updatedAt of the licence as the reviewer saw it; a later change refuses the review (409 stale_review)' })),
 }, { additionalProperties: false });

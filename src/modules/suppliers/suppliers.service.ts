@@ -285,11 +285,12 @@ export async function updateLicence(ctx: Ctx, licenceId: string, patch: Partial<
     }
     const merged = { kind: patch.kind ?? l.kind, number: patch.number ?? l.number, issuedOn: patch.issuedOn ?? l.issued_on, expiresOn: patch.expiresOn ?? l.expires_on };
     validateLicence(tx, merged);
-    await tx.db.updateTable('licence').set({
+    const res = await tx.db.updateTable('licence').set({
       kind: merged.kind, number: merged.number, issued_on: merged.issuedOn, expires_on: merged.expiresOn,
       holder_name: patch.holderName ?? l.holder_name, scope: patch.scope ?? l.scope,
       status: 'submitted', reject_reason: null, updated_at: nowIso(),
-    }).where('id', '=', l.id).where('status', '=', l.status).execute();
+    }).where('id', '=', l.id).where('status', '=', l.status).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The licence was reviewed while you edited it; reload to see the decision');
     await recordAudit(tx, { action: l.status === 'rejected' ? 'licence.resubmitted' : 'licence.edited', targetType: 'licence', targetId: l.id, countyCode: l.county_code });
     return getLicence(tx, l.id);
   });
@@ -334,10 +335,15 @@ async function transition(ctx: Ctx, l: LicenceTable, to: LicenceStatus, set: Par
   if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'Someone else changed this licence just now; reload and try again');
 }
 
-export async function reviewLicence(ctx: Ctx, licenceId: string, decision: { verdict: 'verify' | 'reject'; reason?: string | undefined }) {
+export async function reviewLicence(ctx: Ctx, licenceId: string, decision: { verdict: 'verify' | 'reject'; reason?: string | undefined; expectedUpdatedAt?: string | undefined }) {
   return inTransaction(ctx, async (tx) => {
     const l = await loadVisibleLicence(tx, licenceId);
     if (!isCenterFor(tx, l.county_code)) throw forbidden('Only the center of this county reviews its licences');
+    // The reviewer decides on what it saw: if the holder changed the licence or its scan
+    // since, the decision is refused and the page reloads.
+    if (decision.expectedUpdatedAt && decision.expectedUpdatedAt !== l.updated_at) {
+      throw new AppError(409, 'stale_review', 'The licence changed after you opened it; look at it again before deciding');
+    }
     if (decision.verdict === 'verify') {
       if (!l.image_file_id) throw new AppError(409, 'scan_missing', 'Upload the scanned licence before verifying it');
       if (l.expires_on < bizDate()) throw new AppError(409, 'already_expired', 'This licence has expired and cannot be verified');

@@ -95,6 +95,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (dbCode === '23505' || dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       return sendProblem(reply, req, 409, 'duplicate', 'This already exists (someone may have just created it); reload and check');
     }
+    if (/^22[0-9A-Z]{3}$/.test(dbCode)) {
+      // PostgreSQL data exceptions (value out of range, bad encoding): the input was unusable.
+      return sendProblem(reply, req, 400, 'invalid_value', 'A value in the request is out of range or not valid');
+    }
     if (dbCode === '23514' || dbCode === 'SQLITE_CONSTRAINT_CHECK') {
       return sendProblem(reply, req, 409, 'constraint_violation', 'The change would break a rule (for example stock below zero); reload and try again');
     }

@@ -37,6 +37,7 @@ export const licencesApi = {
   update: (licenceId: string, patch: Partial<LicenceCreate>) => api.patch<Licence>(`/licences/${id(licenceId)}`, patch),
   uploadScan: (licenceId: string, file: Blob) => api.upload<Licence>('PUT', `/licences/${id(licenceId)}/scan`, file),
   scan: (licenceId: string, signal?: AbortSignal) => api.blob(`/api/v1/licences/${id(licenceId)}/scan`, signal),
-  review: (licenceId: string, verdict: 'verify' | 'reject', reason?: string) =>
-    api.post<Licence>(`/licences/${id(licenceId)}/review`, reason ? { verdict, reason } : { verdict }),
+  /** `seenUpdatedAt`: the licence as the reviewer saw it; a later change is refused (stale_review). */
+  review: (licenceId: string, verdict: 'verify' | 'reject', seenUpdatedAt: string, reason?: string) =>
+    api.post<Licence>(`/licences/${id(licenceId)}/review`, { verdict, expectedUpdatedAt: seenUpdatedAt, ...(reason ? { reason } : {}) }),
 };

@@ -30,7 +30,7 @@ function RejectModal({ open, onCancel, onDone, licence }: { open: boolean; onCan
   const submit = async ({ reason }: { reason: string }) => {
     setBusy(true);
     try {
-      onDone(await licencesApi.review(licence.id, 'reject', reason.trim()));
+      onDone(await licencesApi.review(licence.id, 'reject', licence.updatedAt, reason.trim()));
     } catch (err) {
       handle(err, form);
     } finally {
@@ -111,7 +111,7 @@ export function LicenceReviewPage() {
   const verify = async () => {
     setVerifying(true);
     try {
-      done(await licencesApi.review(licence.id, 'verify'), t('licence.verified', { supplier: licence.supplierName ?? '' }));
+      done(await licencesApi.review(licence.id, 'verify', licence.updatedAt), t('licence.verified', { supplier: licence.supplierName ?? '' }));
     } catch (err) {
       handle(err);
       if (isProblem(err, 'invalid_transition') || isProblem(err, 'concurrent_change')) reload();
