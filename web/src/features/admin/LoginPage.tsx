@@ -1,12 +1,13 @@
 import { LockOutlined, MobileOutlined } from '@ant-design/icons';
-import { Button, Card, Form, Input, Space, Tabs, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Button, Card, Form, Input, Space, Tabs, Typography, type FormInstance } from 'antd';
+import { useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router-dom';
 import { authApi } from '../../api/auth';
 import { useI18n } from '../../i18n';
 import { PHONE_RE } from '../../shared/format';
 import { problemText } from '../../shared/problems';
 import { useSession } from '../../shared/session';
+import { useCountdown } from '../../shared/useCountdown';
 import { applyFieldErrors } from './adminShared';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -18,26 +19,33 @@ function usePhoneRule() {
   ];
 }
 
-function PasswordForm() {
+/** Signs in with `action`; a failure goes beside its fields, or else in one line under the form. */
+function useSignIn<V>(form: FormInstance<V>, action: (values: V) => Promise<void>) {
   const { t } = useI18n();
-  const session = useSession();
-  const [form] = Form.useForm<{ phone: string; password: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const phoneRules = usePhoneRule();
-  const submit = async (v: { phone: string; password: string }) => {
+  const run = async (v: V) => {
     setBusy(true);
     setError(null);
     try {
-      session.signedIn(await authApi.login(v.phone.trim(), v.password));
+      await action(v);
     } catch (err) {
       if (applyFieldErrors(form, err, t) === null) setError(problemText(err, t));
     } finally {
       setBusy(false);
     }
   };
+  return { busy, error, setError, submit: (v: V) => void run(v) };
+}
+
+function PasswordForm() {
+  const { t } = useI18n();
+  const session = useSession();
+  const [form] = Form.useForm<{ phone: string; password: string }>();
+  const phoneRules = usePhoneRule();
+  const { busy, error, submit } = useSignIn(form, async (v) => session.signedIn(await authApi.login(v.phone.trim(), v.password)));
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} size="large">
+    <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} size="large">
       <Form.Item name="phone" label={t('auth.phone')} rules={phoneRules}>
         <Input prefix={<MobileOutlined />} inputMode="numeric" autoComplete="tel" maxLength={11} placeholder={t('auth.phonePlaceholder')} autoFocus />
       </Form.Item>
@@ -54,17 +62,11 @@ function SmsForm() {
   const { t } = useI18n();
   const session = useSession();
   const [form] = Form.useForm<{ phone: string; code: string }>();
-  const [busy, setBusy] = useState(false);
   const [sending, setSending] = useState(false);
-  const [countdown, setCountdown] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const [countdown, setCountdown] = useCountdown();
+  const { busy, error, setError, submit } = useSignIn(form, async (v) => session.signedIn(await authApi.smsLogin(v.phone.trim(), v.code.trim())));
   const [note, setNote] = useState<string | null>(null);
   const phoneRules = usePhoneRule();
-  useEffect(() => {
-    if (countdown <= 0) return;
-    const id = setTimeout(() => setCountdown((c) => c - 1), 1000);
-    return () => clearTimeout(id);
-  }, [countdown]);
   const send = async () => {
     try {
       const { phone } = await form.validateFields(['phone']);
@@ -80,19 +82,8 @@ function SmsForm() {
       setSending(false);
     }
   };
-  const submit = async (v: { phone: string; code: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      session.signedIn(await authApi.smsLogin(v.phone.trim(), v.code.trim()));
-    } catch (err) {
-      if (applyFieldErrors(form, err, t) === null) setError(problemText(err, t));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false} size="large">
+    <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} size="large">
       <Form.Item name="phone" label={t('auth.phone')} rules={phoneRules}>
         <Input prefix={<MobileOutlined />} inputMode="numeric" autoComplete="tel" maxLength={11} placeholder={t('auth.phonePlaceholder')} />
       </Form.Item>

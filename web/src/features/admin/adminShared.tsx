@@ -1,6 +1,8 @@
 /** Small pieces every console page uses: status tags, form error handling, load-more, drawer width. */
-import { App, Button, Grid, Tag, type FormInstance } from 'antd';
-import { useCallback } from 'react';
+import { App, Button, Grid, Result, Tag, type FormInstance } from 'antd';
+import { useCallback, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { isProblem } from '../../api/client';
 import type { LicenceStatus, ProductStatus, SaleMode, SupplierStatus } from '../../api/types';
 import { useI18n, type Translate } from '../../i18n';
 import { fieldMessages, problemText } from '../../shared/problems';
@@ -57,6 +59,34 @@ export function useProblemHandler() {
     else if (elsewhere.length) message.error(elsewhere.join(t('common.listSeparator')));
     else message.warning(t('form.fixFields'));
   }, [message, t]);
+}
+
+/**
+ * The submit every console form shares: busy while `action` runs, and a failure shown through
+ * useProblemHandler (field errors beside their fields, what was typed stays). Pass `submit` to onFinish.
+ */
+export function useFormSubmit<V>(form: FormInstance<V>, action: (values: V) => Promise<void>, aliases?: Record<string, string>) {
+  const [busy, setBusy] = useState(false);
+  const handle = useProblemHandler();
+  const run = async (values: V) => {
+    setBusy(true);
+    try {
+      await action(values);
+    } catch (err) {
+      handle(err, form, aliases);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, submit: (values: V) => void run(values) };
+}
+
+/** A detail page that did not load: not found (with the way back to its list), or anything else with a retry. */
+export function LoadFailed({ error, notFound, backTo, backLabel, onRetry }: { error: unknown; notFound: string; backTo: string; backLabel: string; onRetry: () => void }) {
+  const { t } = useI18n();
+  return isProblem(error) && error.status === 404
+    ? <Result status="404" title={notFound} extra={<Link to={backTo}><Button>{backLabel}</Button></Link>} />
+    : <Result status="warning" title={problemText(error, t)} extra={<Button onClick={onRetry}>{t('common.retry')}</Button>} />;
 }
 
 export function LoadMore({ hasMore, loading, onMore, count }: { hasMore: boolean; loading: boolean; onMore: () => void; count: number }) {

@@ -1,5 +1,5 @@
 import { CheckOutlined, CloseOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Result, Row, Skeleton, Space, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Skeleton, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { isProblem } from '../../api/client';
@@ -7,11 +7,11 @@ import { licencesApi } from '../../api/suppliers';
 import type { Licence } from '../../api/types';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime, todayShanghai } from '../../shared/format';
-import { licenceKindLabel, problemText } from '../../shared/problems';
+import { licenceKindLabel } from '../../shared/problems';
 import { canEditSupplier, isCenterFor, useSession } from '../../shared/session';
 import { useAsync } from '../../shared/useAsync';
 import { checkLicenceNumber } from '../../shared/validators';
-import { LicenceStatusTag, useProblemHandler } from '../admin/adminShared';
+import { LicenceStatusTag, LoadFailed, useFormSubmit, useProblemHandler } from '../admin/adminShared';
 import { useCrumbTitle } from '../admin/crumbs';
 import { SCAN_ACCEPT } from '../suppliers/LicenceDrawer';
 import { ScanViewer } from './ScanViewer';
@@ -25,24 +25,15 @@ function daysBetween(from: string, to: string): number {
 function RejectModal({ open, onCancel, onDone, licence }: { open: boolean; onCancel: () => void; onDone: (l: Licence) => void; licence: Licence }) {
   const { t } = useI18n();
   const [form] = Form.useForm<{ reason: string }>();
-  const [busy, setBusy] = useState(false);
-  const handle = useProblemHandler();
-  const submit = async ({ reason }: { reason: string }) => {
-    setBusy(true);
-    try {
-      onDone(await licencesApi.review(licence.id, 'reject', licence.updatedAt, reason.trim()));
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useFormSubmit(form, async ({ reason }) => {
+    onDone(await licencesApi.review(licence.id, 'reject', licence.updatedAt, reason.trim()));
+  });
   return (
     <Modal
       open={open} title={t('licence.rejectTitle')} onCancel={onCancel} onOk={() => form.submit()} confirmLoading={busy}
       okText={t('licence.reject')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')} destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+      <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item
           name="reason" label={t('licence.rejectReason')} extra={t('licence.rejectReasonHint')}
           rules={[{ required: true, whitespace: true, message: t('field.reason.reason_required') }, { min: 2, message: t('field.reason.reason_required') }, { max: 500 }]}
@@ -91,11 +82,7 @@ export function LicenceReviewPage() {
   const [uploading, setUploading] = useState(false);
   useCrumbTitle(licence ? `${licence.supplierName ?? ''} · ${licenceKindLabel(licence.kind, t)}` : null);
 
-  if (error) {
-    return isProblem(error) && error.status === 404
-      ? <Result status="404" title={t('licence.notFound')} extra={<Link to="/admin/licences"><Button>{t('nav.licences')}</Button></Link>} />
-      : <Result status="warning" title={problemText(error, t)} extra={<Button onClick={reload}>{t('common.retry')}</Button>} />;
-  }
+  if (error) return <LoadFailed error={error} notFound={t('licence.notFound')} backTo="/admin/licences" backLabel={t('nav.licences')} onRetry={reload} />;
   if (loading && !licence) return <Card><Skeleton active /></Card>;
   if (!licence) return null;
 

@@ -6,7 +6,7 @@ import { productsApi } from '../../api/catalog';
 import type { Batch, BatchKind, ProductDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { todayShanghai } from '../../shared/format';
-import { useDrawerSize, useProblemHandler } from '../admin/adminShared';
+import { useDrawerSize, useFormSubmit } from '../admin/adminShared';
 import { UNITS } from './ProductFormFields';
 
 interface Values {
@@ -22,8 +22,6 @@ interface Values {
 function BatchDrawer({ open, product, onClose, onSaved }: { open: boolean; product: ProductDetail; onClose: () => void; onSaved: () => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const handle = useProblemHandler();
   const size = useDrawerSize(480);
   const today = todayShanghai();
   useEffect(() => {
@@ -32,26 +30,19 @@ function BatchDrawer({ open, product, onClose, onSaved }: { open: boolean; produ
     const n = String(product.batches.length + 1).padStart(2, '0');
     form.setFieldsValue({ kind: 'harvest', producedOn: dayjs(today), batchNo: `${today.replaceAll('-', '')}-${n}`, quantityUnit: product.unit });
   }, [open, product, form, today]);
-  const submit = async (v: Values) => {
-    setBusy(true);
-    try {
-      await productsApi.addBatch(product.id, {
-        batchNo: v.batchNo.trim(), kind: v.kind, producedOn: v.producedOn.format('YYYY-MM-DD'), quantity: v.quantity,
-        quantityUnit: v.quantityUnit.trim(), shelfLifeDays: v.shelfLifeDays, note: v.note?.trim() || undefined,
-      });
-      onSaved();
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    await productsApi.addBatch(product.id, {
+      batchNo: v.batchNo.trim(), kind: v.kind, producedOn: v.producedOn.format('YYYY-MM-DD'), quantity: v.quantity,
+      quantityUnit: v.quantityUnit.trim(), shelfLifeDays: v.shelfLifeDays, note: v.note?.trim() || undefined,
+    });
+    onSaved();
+  });
   return (
     <Drawer
       open={open} onClose={onClose} size={size} destroyOnHidden title={t('batch.add')}
       extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={busy} onClick={() => form.submit()}>{t('common.save')}</Button></Space>}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+      <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="kind" label={t('batch.kind')}>
           <Radio.Group optionType="button" options={[{ value: 'harvest', label: t('batchKind.harvest') }, { value: 'production', label: t('batchKind.production') }]} />
         </Form.Item>

@@ -1,9 +1,9 @@
 import { EditOutlined, EyeOutlined, RocketOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Image, Popconfirm, Result, Skeleton, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Image, Popconfirm, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { productsApi } from '../../api/catalog';
-import { isProblem, ProblemError } from '../../api/client';
+import { ProblemError } from '../../api/client';
 import type { LicenceKind, ProductDetail } from '../../api/types';
 import { localName, useI18n } from '../../i18n';
 import { formatDateTime } from '../../shared/format';
@@ -11,7 +11,7 @@ import { problemText, requirementText } from '../../shared/problems';
 import { canEditSupplier, isCenterFor, useSession } from '../../shared/session';
 import { useAsync } from '../../shared/useAsync';
 import { useCategories } from '../../shared/useCategories';
-import { ProductStatusTag, useProblemHandler } from '../admin/adminShared';
+import { LoadFailed, ProductStatusTag, useProblemHandler } from '../admin/adminShared';
 import { useCrumbTitle } from '../admin/crumbs';
 import { BatchSection } from './BatchSection';
 import { ImageSection } from './ImageSection';
@@ -132,11 +132,7 @@ export function ProductDetailPage() {
   const [editing, setEditing] = useState(false);
   useCrumbTitle(product?.title);
 
-  if (error) {
-    return isProblem(error) && error.status === 404
-      ? <Result status="404" title={t('product.notFound')} extra={<Link to="/admin/products"><Button>{t('nav.products')}</Button></Link>} />
-      : <Result status="warning" title={problemText(error, t)} extra={<Button onClick={reload}>{t('common.retry')}</Button>} />;
-  }
+  if (error) return <LoadFailed error={error} notFound={t('product.notFound')} backTo="/admin/products" backLabel={t('nav.products')} onRetry={reload} />;
   if (loading && !product) return <Card><Skeleton active /></Card>;
   if (!product) return null;
 

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { productsApi } from '../../api/catalog';
 import type { ProductDetail, Supplier } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { useDrawerSize, useProblemHandler } from '../admin/adminShared';
+import { useDrawerSize, useFormSubmit } from '../admin/adminShared';
 import { SupplierSelect } from '../suppliers/SupplierSelect';
 import { ProductFormFields } from './ProductFormFields';
 
@@ -27,9 +27,7 @@ export function ProductDrawer({ open, product, initialSupplierId, onClose, onSav
 }) {
   const { t } = useI18n();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
   const [supplier, setSupplier] = useState<Supplier | undefined>();
-  const handle = useProblemHandler();
   const size = useDrawerSize();
 
   useEffect(() => {
@@ -52,20 +50,13 @@ export function ProductDrawer({ open, product, initialSupplierId, onClose, onSav
     if (s && !form.getFieldValue('originVillageCode')) form.setFieldsValue({ originVillageCode: s.villageCode });
   };
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    try {
-      const fields = {
-        categoryCode: v.categoryCode, title: v.title.trim(), subtitle: v.subtitle?.trim() ?? '', unit: v.unit.trim(),
-        originVillageCode: v.originVillageCode, description: v.description ?? '',
-      };
-      onSaved(product ? await productsApi.update(product.id, fields) : await productsApi.create({ supplierId: v.supplierId, ...fields }));
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    const fields = {
+      categoryCode: v.categoryCode, title: v.title.trim(), subtitle: v.subtitle?.trim() ?? '', unit: v.unit.trim(),
+      originVillageCode: v.originVillageCode, description: v.description ?? '',
+    };
+    onSaved(product ? await productsApi.update(product.id, fields) : await productsApi.create({ supplierId: v.supplierId, ...fields }));
+  });
 
   const countyCode = product?.countyCode ?? supplier?.countyCode;
   return (
@@ -74,7 +65,7 @@ export function ProductDrawer({ open, product, initialSupplierId, onClose, onSav
       title={product ? t('product.edit') : t('product.create')}
       extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={busy} onClick={() => form.submit()}>{t('common.save')}</Button></Space>}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} scrollToFirstError>
+      <Form form={form} layout="vertical" onFinish={submit} scrollToFirstError>
         {product ? (
           <Form.Item label={t('product.supplier')}><span>{product.supplierName}</span></Form.Item>
         ) : (

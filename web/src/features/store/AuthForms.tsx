@@ -1,10 +1,11 @@
-import { useEffect, useId, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { useId, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { authApi } from '../../api/auth';
 import { isProblem } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { PHONE_RE } from '../../shared/format';
 import { fieldMessages, problemText } from '../../shared/problems';
 import { useSession } from '../../shared/session';
+import { useCountdown } from '../../shared/useCountdown';
 
 type Errors = Record<string, string>;
 
@@ -77,17 +78,11 @@ export function SmsLoginForm() {
   const session = useSession();
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
-  const [countdown, setCountdown] = useState(0);
+  const [countdown, setCountdown] = useCountdown();
   const [sent, setSent] = useState(false);
   const [sending, setSending] = useState(false);
   const f = useFormState();
   const [sendErrors, setSendErrors] = useState<Errors>({});
-
-  useEffect(() => {
-    if (countdown <= 0) return;
-    const id = setTimeout(() => setCountdown((c) => c - 1), 1000);
-    return () => clearTimeout(id);
-  }, [countdown]);
 
   const send = async () => {
     const local = phoneError(phone, t);

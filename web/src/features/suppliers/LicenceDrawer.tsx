@@ -7,7 +7,7 @@ import { LICENCE_KINDS, type Licence, type LicenceKind } from '../../api/types';
 import { useI18n, type MessageKey } from '../../i18n';
 import { todayShanghai } from '../../shared/format';
 import { checkLicenceNumber } from '../../shared/validators';
-import { useDrawerSize, useProblemHandler } from '../admin/adminShared';
+import { useDrawerSize, useFormSubmit, useProblemHandler } from '../admin/adminShared';
 
 interface Values {
   kind: LicenceKind;
@@ -32,7 +32,6 @@ export function LicenceDrawer({ open, supplierId, supplierName, licence, onClose
   const { t } = useI18n();
   const [form] = Form.useForm<Values>();
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
   const [savedWithoutScan, setSavedWithoutScan] = useState<Licence | null>(null);
   const handle = useProblemHandler();
   const size = useDrawerSize();
@@ -54,31 +53,24 @@ export function LicenceDrawer({ open, supplierId, supplierName, licence, onClose
     }
   }, [open, licence, supplierName, form]);
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    try {
-      const body = {
-        kind: v.kind, number: (v.number ?? '').trim(), holderName: v.holderName.trim(), scope: v.scope?.trim() ?? '',
-        issuedOn: v.issuedOn.format('YYYY-MM-DD'), expiresOn: v.expiresOn.format('YYYY-MM-DD'),
-      };
-      let saved = savedWithoutScan ?? (licence ? await licencesApi.update(licence.id, body) : await suppliersApi.submitLicence(supplierId, body));
-      if (file) {
-        try {
-          saved = await licencesApi.uploadScan(saved.id, file);
-        } catch (err) {
-          // The licence is saved; only the scan failed. Keep the drawer open to retry the upload.
-          setSavedWithoutScan(saved);
-          handle(err);
-          return;
-        }
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    const body = {
+      kind: v.kind, number: (v.number ?? '').trim(), holderName: v.holderName.trim(), scope: v.scope?.trim() ?? '',
+      issuedOn: v.issuedOn.format('YYYY-MM-DD'), expiresOn: v.expiresOn.format('YYYY-MM-DD'),
+    };
+    let saved = savedWithoutScan ?? (licence ? await licencesApi.update(licence.id, body) : await suppliersApi.submitLicence(supplierId, body));
+    if (file) {
+      try {
+        saved = await licencesApi.uploadScan(saved.id, file);
+      } catch (err) {
+        // The licence is saved; only the scan failed. Keep the drawer open to retry the upload.
+        setSavedWithoutScan(saved);
+        handle(err);
+        return;
       }
-      onSaved(saved);
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
     }
-  };
+    onSaved(saved);
+  });
 
   const numberRule = {
     validator: async (_: unknown, value: string | undefined) => {
@@ -98,7 +90,7 @@ export function LicenceDrawer({ open, supplierId, supplierName, licence, onClose
       extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={busy} onClick={() => form.submit()}>{licence ? t('licence.resubmit') : t('licence.submitButton')}</Button></Space>}
     >
       {savedWithoutScan && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('licence.scanRetry')} />}
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} disabled={!!savedWithoutScan && busy}>
+      <Form form={form} layout="vertical" onFinish={submit} disabled={!!savedWithoutScan && busy}>
         <Form.Item name="kind" label={t('licence.kind')} rules={[{ required: true, message: t('field.kind.required') }]} extra={kind ? t(`licenceKindHint.${kind}`) : t('licence.kindHint')}>
           <Select disabled={!!savedWithoutScan} options={LICENCE_KINDS.map((k) => ({ value: k, label: t(`licenceKind.${k}`) }))} onChange={() => void form.validateFields(['number']).catch(() => undefined)} />
         </Form.Item>

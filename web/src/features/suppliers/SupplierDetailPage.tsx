@@ -1,16 +1,15 @@
 import { EditOutlined, FileAddOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Empty, Result, Skeleton, Space, Table, Typography, Upload, type TableColumnsType } from 'antd';
+import { App, Button, Card, Descriptions, Empty, Skeleton, Space, Table, Typography, Upload, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { isProblem } from '../../api/client';
 import { licencesApi, suppliersApi } from '../../api/suppliers';
 import type { Licence, SupplierDetail } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../shared/format';
-import { licenceKindLabel, problemText } from '../../shared/problems';
+import { licenceKindLabel } from '../../shared/problems';
 import { canEditSupplier, isCenterFor, useSession } from '../../shared/session';
 import { useAsync } from '../../shared/useAsync';
-import { LicenceStatusTag, SupplierStatusTag, useProblemHandler } from '../admin/adminShared';
+import { LicenceStatusTag, LoadFailed, SupplierStatusTag, useProblemHandler } from '../admin/adminShared';
 import { useCrumbTitle } from '../admin/crumbs';
 import { LicenceDrawer, SCAN_ACCEPT } from './LicenceDrawer';
 import { SupplierDrawer } from './SupplierDrawer';
@@ -90,11 +89,7 @@ export function SupplierDetailPage() {
   const [statusOpen, setStatusOpen] = useState(false);
   useCrumbTitle(supplier?.name);
 
-  if (error) {
-    return isProblem(error) && error.status === 404
-      ? <Result status="404" title={t('supplier.notFound')} extra={<Link to="/admin/suppliers"><Button>{t('nav.suppliers')}</Button></Link>} />
-      : <Result status="warning" title={problemText(error, t)} extra={<Button onClick={reload}>{t('common.retry')}</Button>} />;
-  }
+  if (error) return <LoadFailed error={error} notFound={t('supplier.notFound')} backTo="/admin/suppliers" backLabel={t('nav.suppliers')} onRetry={reload} />;
   if (loading && !supplier) return <Card><Skeleton active /></Card>;
   if (!supplier) return null;
 

@@ -1,12 +1,12 @@
 import { Button, Drawer, Form, Input, Select, Space } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { suppliersApi } from '../../api/suppliers';
 import { SUPPLIER_TYPES, type SupplierCreate, type SupplierDetail, type SupplierPatch, type SupplierType } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { PHONE_RE } from '../../shared/format';
 import { BANK_ACCOUNT_RE } from '../../shared/validators';
 import { isCenterFor, useSession } from '../../shared/session';
-import { useDrawerSize, useProblemHandler } from '../admin/adminShared';
+import { useDrawerSize, useFormSubmit } from '../admin/adminShared';
 import { RegionCascader } from '../admin/RegionCascader';
 import { useMyCounties } from '../admin/useCounties';
 
@@ -36,8 +36,6 @@ export function SupplierDrawer({ open, supplier, onClose, onSaved }: {
   const { t } = useI18n();
   const { user } = useSession();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const handle = useProblemHandler();
   const size = useDrawerSize();
   const { counties } = useMyCounties();
   const editing = !!supplier;
@@ -58,34 +56,27 @@ export function SupplierDrawer({ open, supplier, onClose, onSaved }: {
     }
   }, [open, supplier, counties, form]);
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    try {
-      const fields = {
-        type: v.type, name: v.name.trim(), contactName: v.contactName.trim(), phone: v.phone.trim(), villageCode: v.villageCode,
-        payeeName: trimOrUndefined(v.payeeName), payeeAccount: trimOrUndefined(v.payeeAccount), payeeBank: trimOrUndefined(v.payeeBank),
-        description: v.description?.trim() ?? '', story: v.story?.trim() ?? '',
-      };
-      let saved: SupplierDetail;
-      if (supplier) {
-        const patch: SupplierPatch = { ...fields };
-        if (!center) { delete patch.name; delete patch.type; }
-        // A masked phone (shown to people outside the center) is not a change.
-        if (patch.phone === supplier.phone) delete patch.phone;
-        if (patch.payeeAccount === (supplier.payeeAccount ?? undefined)) delete patch.payeeAccount;
-        for (const k of Object.keys(patch) as (keyof SupplierPatch)[]) if (patch[k] === undefined) delete patch[k];
-        saved = await suppliersApi.update(supplier.id, patch);
-      } else {
-        const create: SupplierCreate = { countyCode: v.countyCode, ...fields };
-        saved = await suppliersApi.create(create);
-      }
-      onSaved(saved);
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    const fields = {
+      type: v.type, name: v.name.trim(), contactName: v.contactName.trim(), phone: v.phone.trim(), villageCode: v.villageCode,
+      payeeName: trimOrUndefined(v.payeeName), payeeAccount: trimOrUndefined(v.payeeAccount), payeeBank: trimOrUndefined(v.payeeBank),
+      description: v.description?.trim() ?? '', story: v.story?.trim() ?? '',
+    };
+    let saved: SupplierDetail;
+    if (supplier) {
+      const patch: SupplierPatch = { ...fields };
+      if (!center) { delete patch.name; delete patch.type; }
+      // A masked phone (shown to people outside the center) is not a change.
+      if (patch.phone === supplier.phone) delete patch.phone;
+      if (patch.payeeAccount === (supplier.payeeAccount ?? undefined)) delete patch.payeeAccount;
+      for (const k of Object.keys(patch) as (keyof SupplierPatch)[]) if (patch[k] === undefined) delete patch[k];
+      saved = await suppliersApi.update(supplier.id, patch);
+    } else {
+      const create: SupplierCreate = { countyCode: v.countyCode, ...fields };
+      saved = await suppliersApi.create(create);
     }
-  };
+    onSaved(saved);
+  });
 
   return (
     <Drawer
@@ -96,7 +87,7 @@ export function SupplierDrawer({ open, supplier, onClose, onSaved }: {
       destroyOnHidden
       extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={busy} onClick={() => form.submit()}>{t('common.save')}</Button></Space>}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} scrollToFirstError>
+      <Form form={form} layout="vertical" onFinish={submit} scrollToFirstError>
         {!editing && counties.length > 1 && (
           <Form.Item name="countyCode" label={t('supplier.county')} rules={[{ required: true, message: t('field.countyCode.required') }]}>
             <Select options={counties.map((c) => ({ value: c.countyCode, label: c.regionName || c.name }))} />

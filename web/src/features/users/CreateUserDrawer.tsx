@@ -1,9 +1,9 @@
 import { Button, Drawer, Form, Input, Space } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { usersApi } from '../../api/accounts';
 import { useI18n } from '../../i18n';
 import { PHONE_RE } from '../../shared/format';
-import { useDrawerSize, useProblemHandler } from '../admin/adminShared';
+import { useDrawerSize, useFormSubmit } from '../admin/adminShared';
 
 interface Values {
   phone: string;
@@ -15,27 +15,18 @@ interface Values {
 export function CreateUserDrawer({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (u: { id: string; name: string; phone: string }) => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const handle = useProblemHandler();
   const size = useDrawerSize(440);
   useEffect(() => { if (open) form.resetFields(); }, [open, form]);
-  const submit = async (v: Values) => {
-    setBusy(true);
-    try {
-      const { id } = await usersApi.create({ phone: v.phone.trim(), name: v.name.trim(), password: v.password });
-      onCreated({ id, name: v.name.trim(), phone: v.phone.trim() });
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    const { id } = await usersApi.create({ phone: v.phone.trim(), name: v.name.trim(), password: v.password });
+    onCreated({ id, name: v.name.trim(), phone: v.phone.trim() });
+  });
   return (
     <Drawer
       open={open} onClose={onClose} size={size} destroyOnHidden title={t('users.create')}
       extra={<Space><Button onClick={onClose}>{t('common.cancel')}</Button><Button type="primary" loading={busy} onClick={() => form.submit()}>{t('users.createButton')}</Button></Space>}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+      <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="phone" label={t('auth.phone')} rules={[{ required: true, message: t('field.phone.required') }, { pattern: PHONE_RE, message: t('field.phone.pattern') }]}>
           <Input inputMode="numeric" maxLength={11} autoComplete="off" />
         </Form.Item>

@@ -1,9 +1,9 @@
 import { Form, Modal, Select, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { usersApi } from '../../api/accounts';
 import { ROLES, type Role } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { useProblemHandler } from '../admin/adminShared';
+import { useFormSubmit } from '../admin/adminShared';
 import { useMyCounties } from '../admin/useCounties';
 import { SupplierSelect } from '../suppliers/SupplierSelect';
 
@@ -19,8 +19,6 @@ const GRANTABLE = ROLES.filter((r) => r !== 'buyer');
 export function GrantRoleModal({ user, onClose, onDone }: { user: { id: string; name: string } | null; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const handle = useProblemHandler();
   const { counties } = useMyCounties(['center_admin']);
   const role = Form.useWatch('role', form);
 
@@ -41,25 +39,18 @@ export function GrantRoleModal({ user, onClose, onDone }: { user: { id: string; 
     if (counties.length === 1) form.setFieldsValue({ regionPrefix: counties[0]!.countyCode });
   }, [user, counties, form]);
 
-  const submit = async (v: Values) => {
-    if (!user) return;
-    setBusy(true);
-    try {
-      await usersApi.grantRole(user.id, v.role === 'supplier' ? { role: v.role, supplierId: v.supplierId } : { role: v.role, regionPrefix: v.regionPrefix });
-      onDone();
-    } catch (err) {
-      handle(err, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Runs only while a user is picked (see onFinish).
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    await usersApi.grantRole(user!.id, v.role === 'supplier' ? { role: v.role, supplierId: v.supplierId } : { role: v.role, regionPrefix: v.regionPrefix });
+    onDone();
+  });
 
   return (
     <Modal
       open={!!user} title={t('users.grantTitle', { name: user?.name ?? '' })} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}
       okText={t('users.grant')} cancelText={t('common.cancel')} destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+      <Form form={form} layout="vertical" onFinish={(v) => { if (user) submit(v); }}>
         <Form.Item name="role" label={t('users.role')} rules={[{ required: true, message: t('field.role.required') }]}>
           <Select options={GRANTABLE.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         </Form.Item>
