@@ -1,7 +1,11 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-27T0100_foundation.js';
+import * as ledger from './2026-11-27T0300_ledger.js';
+import * as payments from './2026-11-27T0310_payments.js';
 
 /** Every migration, in order. Names are frozen once released. */
 export const migrations: Record<string, Migration> = {
   '2026-11-27T0100_foundation': foundation,
+  '2026-11-27T0300_ledger': ledger,
+  '2026-11-27T0310_payments': payments,
 };

@@ -18,6 +18,11 @@ export const ID_PREFIXES = {
   notification: 'ntf',
   smsCode: 'sms',
   center: 'ctr',
+  ledgerAccount: 'lac',
+  ledgerEntry: 'len',
+  ledgerPosting: 'lpo',
+  sandboxPayment: 'spy',
+  sandboxRefund: 'srf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../database.js';
+import type { ProviderName } from './provider.js';
+
+/** What remembering a notification's nonce found. */
+export interface NonceCheck {
+  /** False when this nonce was already accepted: the very same message again (a replay). */
+  nonceFresh: boolean;
+  /** True when another message already carried this event id (a redelivery). */
+  eventSeen: boolean;
+}
+
+/**
+ * Remembers the nonces of accepted notifications. Only messages whose signature and
+ * timestamp have been checked reach it, so a forger cannot fill it.
+ */
+export interface NonceStore {
+  remember(provider: ProviderName, nonce: string, eventId: string, at: Date): Promise<NonceCheck>;
+}
+
+/**
+ * How long nonces are kept. A replay older than the 5-minute timestamp window is refused
+ * by its timestamp alone; event ids are kept longer because WeChat redelivers a
+ * notification for about 24 hours.
+ */
+export const NONCE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
+
+/** Nonces in the `payment_nonce` table, shared by every server process. */
+export function dbNonceStore(db: Kysely<Database>): NonceStore {
+  let lastPrune = 0;
+  return {
+    async remember(provider, nonce, eventId, at) {
+      if (at.getTime() - lastPrune > 10 * 60 * 1000) {
+        lastPrune = at.getTime();
+        await db.deleteFrom('payment_nonce').where('seen_at', '<', new Date(at.getTime() - NONCE_RETENTION_MS).toISOString()).execute();
+      }
+      const seen = await db.selectFrom('payment_nonce').select('nonce')
+        .where('provider', '=', provider).where('event_id', '=', eventId).limit(1).executeTakeFirst();
+      // The primary key (provider, nonce) decides, so two processes racing on one nonce cannot both accept it.
+      const res = await db.insertInto('payment_nonce')
+        .values({ provider, nonce, event_id: eventId, seen_at: at.toISOString() })
+        .onConflict((oc) => oc.columns(['provider', 'nonce']).doNothing())
+        .executeTakeFirst();
+      return { nonceFresh: Number(res.numInsertedOrUpdatedRows ?? 0n) === 1, eventSeen: seen !== undefined };
+    },
+  };
+}
+
+/** For unit tests. */
+export function memoryNonceStore(): NonceStore & { size(): number } {
+  const nonces = new Map<string, string>();
+  return {
+    size: () => nonces.size,
+    async remember(provider, nonce, eventId) {
+      const key = `${provider}\n${nonce}`;
+      const eventSeen = [...nonces.entries()].some(([k, e]) => k.startsWith(`${provider}\n`) && e === eventId);
+      if (nonces.has(key)) return { nonceFresh: false, eventSeen };
+      nonces.set(key, eventId);
+      return { nonceFresh: true, eventSeen };
+    },
+  };
+}
