@@ -11,6 +11,7 @@ import { ROLES, type Role } from '../src/platform/http/access.js';
 const CENTER: Role[] = ['center_admin', 'operator'];
 const SUPPLIER_READERS: Role[] = ['center_admin', 'operator', 'official', 'supplier'];
 const SUPPLIER_EDITORS: Role[] = ['center_admin', 'operator', 'supplier'];
+const LEDGER_READERS: Role[] = ['center_admin', 'operator', 'official'];
 const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/auth/signup': 'public',
   'POST /api/v1/auth/login': 'public',
@@ -66,6 +67,10 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'DELETE /api/v1/products/:productId/selection': CENTER,
   'GET /api/v1/store/products': 'public',
   'GET /api/v1/store/products/:productId': 'public',
+  'GET /api/v1/ledger/accounts': LEDGER_READERS,
+  'GET /api/v1/ledger/accounts/:accountId/postings': [...LEDGER_READERS, 'supplier', 'host'],
+  'GET /api/v1/ledger/entries/:entryId': LEDGER_READERS,
+  'GET /api/v1/ledger/trial-balance': LEDGER_READERS,
 };
 
 let t: TestApp;
