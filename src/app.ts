@@ -28,6 +28,7 @@ import { startLicenceJobs } from './flows/licence-expiry.js';
 import { supplierStatusRoutes } from './flows/supplier-status.js';
 import { catalogRoutes } from './modules/catalog/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
+import { sandboxPayRoutes } from './modules/payments/index.js';
 import { ledgerRoutes } from './modules/ledger/index.js';
 
 export interface BuildOptions {
@@ -154,6 +155,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(supplierRoutes(deps));
     await api.register(supplierStatusRoutes(deps));
     await api.register(catalogRoutes(deps));
+    await api.register(sandboxPayRoutes(deps));
     await api.register(ledgerRoutes(deps));
   }, { prefix: '/api/v1' });
 

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
+import fs from 'node:fs';
+import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
 
 /** Environment variables the platform reads, validated once at start-up. */
 const EnvSchema = Type.Object({
@@ -29,9 +31,38 @@ const EnvSchema = Type.Object({
   ALIYUN_SMS_ACCESS_KEY_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   ALIYUN_SMS_SIGN_NAME: Type.Optional(Type.String({ minLength: 1 })),
   ALIYUN_SMS_TEMPLATE_LOGIN: Type.Optional(Type.String({ minLength: 1 })),
+  PAYMENT_PROVIDER: Type.Union([Type.Literal('sandbox'), Type.Literal('wechat')], { default: 'sandbox' }),
+  SANDBOX_PAY_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  SANDBOX_PAY_NOTIFY_DELAY_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 1000 }),
+  WECHAT_MCH_ID: Type.Optional(Type.String({ pattern: '^[0-9]{8,12}$' })),
+  WECHAT_APP_ID: Type.Optional(Type.String({ pattern: '^wx[0-9a-zA-Z]{16}$' })),
+  WECHAT_MCH_SERIAL: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f]{8,64}$' })),
+  WECHAT_MCH_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  WECHAT_API_V3_KEY: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{32}$', description: '32 ASCII characters' })),
+  WECHAT_PLATFORM_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  WECHAT_PLATFORM_SERIAL: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 
 const ALIYUN_KEYS = ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_LOGIN'] as const;
+const WECHAT_KEYS = ['WECHAT_MCH_ID', 'WECHAT_APP_ID', 'WECHAT_MCH_SERIAL', 'WECHAT_MCH_PRIVATE_KEY_FILE', 'WECHAT_API_V3_KEY', 'WECHAT_PLATFORM_PUBLIC_KEY_FILE', 'WECHAT_PLATFORM_SERIAL'] as const;
+
+/** Reads a PEM key file and checks that it parses, so a bad key stops start-up instead of the first payment. */
+function readKeyFile(name: string, file: string, kind: 'private' | 'public'): string {
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${name}=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    if (kind === 'private') createPrivateKey(pem);
+    else if (pem.includes('BEGIN CERTIFICATE')) new X509Certificate(pem);
+    else createPublicKey(pem);
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  ${name}=${JSON.stringify(file)}: not a PEM ${kind === 'private' ? 'private key' : 'public key or certificate'}`);
+  }
+  return pem;
+}
 
 export interface Config {
   readonly port: number;
@@ -60,6 +91,14 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** Absent: the development provider that logs codes instead of sending them. */
   readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
+  /** Which payment provider takes the money: the built-in sandbox (default) or WeChat Pay. */
+  readonly paymentProvider: 'sandbox' | 'wechat';
+  /** Sandbox notifications: HMAC key (random per process when unset) and how long after a confirm they are sent. */
+  readonly sandboxPay: { secret: string; notifyDelayMs: number };
+  /** WeChat Pay API v3 merchant settings, with the key files already read; present when PAYMENT_PROVIDER=wechat. */
+  readonly wechatPay: {
+    mchId: string; appId: string; mchSerial: string; mchPrivateKeyPem: string; apiV3Key: string; platformPublicKeyPem: string; platformSerial: string;
+  } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (e.SMS_PROVIDER === 'aliyun') {
     const missing = ALIYUN_KEYS.filter((k) => !e[k]);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n  SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+  }
+  if (e.PAYMENT_PROVIDER === 'wechat') {
+    const missing = WECHAT_KEYS.filter((k) => !e[k]);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n  PAYMENT_PROVIDER=wechat needs ${missing.join(', ')}`);
   }
   const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
@@ -105,6 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     aliyunSms: e.SMS_PROVIDER === 'aliyun'
       ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }
+      : undefined,
+    paymentProvider: e.PAYMENT_PROVIDER,
+    sandboxPay: { secret: e.SANDBOX_PAY_SECRET ?? randomBytes(32).toString('base64url'), notifyDelayMs: e.SANDBOX_PAY_NOTIFY_DELAY_MS },
+    wechatPay: e.PAYMENT_PROVIDER === 'wechat'
+      ? {
+          mchId: e.WECHAT_MCH_ID!, appId: e.WECHAT_APP_ID!, mchSerial: e.WECHAT_MCH_SERIAL!, apiV3Key: e.WECHAT_API_V3_KEY!, platformSerial: e.WECHAT_PLATFORM_SERIAL!,
+          mchPrivateKeyPem: readKeyFile('WECHAT_MCH_PRIVATE_KEY_FILE', e.WECHAT_MCH_PRIVATE_KEY_FILE!, 'private'),
+          platformPublicKeyPem: readKeyFile('WECHAT_PLATFORM_PUBLIC_KEY_FILE', e.WECHAT_PLATFORM_PUBLIC_KEY_FILE!, 'public'),
+        }
       : undefined,
     ...overrides,
   });
