@@ -93,41 +93,41 @@ function validateEntry(input: EntryInput): void {
  * and a second select, so two transactions creating the same account both end up with the
  * one row (on PostgreSQL the second waits for the first to commit; SQLite runs one writer).
  */
-async function resolveAccounts(ctx: Ctx, input: EntryInput): Promise<LedgerAccountTable[]> {
-  const byIdRefs = input.lines.map((l) => l.account).filter((r): r is { accountId: string } => 'accountId' in r);
+async function resolveAccounts(ctx: Ctx, countyCode: string, refs: AccountRef[]): Promise<LedgerAccountTable[]> {
+  const byIdRefs = refs.filter((r): r is { accountId: string } => 'accountId' in r);
   const byId = new Map((await repo.findAccountsByIds(ctx.db, [...new Set(byIdRefs.map((r) => r.accountId))])).map((a) => [a.id, a]));
   const keyOf = (k: { kind: AccountKind; partyId: string }) => `${k.kind}|${k.partyId}`;
   const keys = new Map<string, repo.AccountKey>();
-  input.lines.forEach((l, i) => {
-    if ('kind' in l.account) {
-      const k = { kind: l.account.kind, partyId: partyOf(l.account.kind, l.account.partyId, i) };
+  refs.forEach((ref, i) => {
+    if ('kind' in ref) {
+      const k = { kind: ref.kind, partyId: partyOf(ref.kind, ref.partyId, i) };
       keys.set(keyOf(k), k);
     }
   });
   const byKey = new Map<string, LedgerAccountTable>();
   if (keys.size) {
-    let found = await repo.findAccountsByKeys(ctx.db, input.countyCode, [...keys.values()]);
+    let found = await repo.findAccountsByKeys(ctx.db, countyCode, [...keys.values()]);
     if (found.length < keys.size) {
       const have = new Set(found.map((a) => keyOf({ kind: a.kind, partyId: a.party_id })));
       const now = nowIso();
       await repo.insertAccountsIfMissing(ctx.db, [...keys.values()].filter((k) => !have.has(keyOf(k))).map((k) => ({
-        id: newId('ledgerAccount'), county_code: input.countyCode, kind: k.kind, party_id: k.partyId,
+        id: newId('ledgerAccount'), county_code: countyCode, kind: k.kind, party_id: k.partyId,
         balance_fen: CHART[k.kind].guarded ? 0 : null, created_at: now,
       })));
-      found = await repo.findAccountsByKeys(ctx.db, input.countyCode, [...keys.values()]);
+      found = await repo.findAccountsByKeys(ctx.db, countyCode, [...keys.values()]);
     }
     for (const a of found) byKey.set(keyOf({ kind: a.kind, partyId: a.party_id }), a);
   }
-  return input.lines.map((l, i) => {
-    if ('accountId' in l.account) {
-      const a = byId.get(l.account.accountId);
-      if (!a) throw refuse('ledger_unknown_account', `Line ${i}: no account ${l.account.accountId}`, { line: i });
-      if (a.county_code !== input.countyCode) {
-        throw refuse('ledger_mixed_counties', `Line ${i} is in county ${a.county_code}, the entry in ${input.countyCode}: each county keeps its own books`, { line: i });
+  return refs.map((ref, i) => {
+    if ('accountId' in ref) {
+      const a = byId.get(ref.accountId);
+      if (!a) throw refuse('ledger_unknown_account', `Line ${i}: no account ${ref.accountId}`, { line: i });
+      if (a.county_code !== countyCode) {
+        throw refuse('ledger_mixed_counties', `Line ${i} is in county ${a.county_code}, the entry in ${countyCode}: each county keeps its own books`, { line: i });
       }
       return a;
     }
-    const a = byKey.get(keyOf({ kind: l.account.kind, partyId: partyOf(l.account.kind, l.account.partyId, i) }));
+    const a = byKey.get(keyOf({ kind: ref.kind, partyId: partyOf(ref.kind, ref.partyId, i) }));
     if (!a) throw new Error('ledger account vanished after get-or-create');
     return a;
   });
@@ -138,9 +138,7 @@ export async function getOrCreateAccount(ctx: Ctx, countyCode: string, kind: Acc
   if (!COUNTY.test(countyCode)) throw refuse('ledger_invalid_county', 'An account needs a 6-digit county code');
   if (!(ACCOUNT_KINDS as readonly string[]).includes(kind)) throw refuse('ledger_invalid_account', `Unknown account kind ${String(kind)}`);
   return inTransaction(ctx, async (tx) => {
-    const [a] = await resolveAccounts(tx, {
-      countyCode, kind: 'adjustment', refType: 'account', refId: '-', lines: [{ account: { kind, partyId }, amountFen: 0 }],
-    });
+    const [a] = await resolveAccounts(tx, countyCode, [{ kind, partyId }]);
     return accountView(a!);
   });
 }
@@ -183,7 +181,7 @@ const sortedLines = (lines: { account_id: string; amount_fen: number }[]) =>
 export async function postEntry(ctx: Ctx, input: EntryInput): Promise<EntryView & { replayed: boolean }> {
   validateEntry(input);
   return inTransaction(ctx, async (tx) => {
-    const accounts = await resolveAccounts(tx, input);
+    const accounts = await resolveAccounts(tx, input.countyCode, input.lines.map((l) => l.account));
     // Net change of each guarded account on its normal side, in id order: every transaction
     // takes the row locks in the same order, so two entries never deadlock on PostgreSQL.
     const deltas = new Map<string, number>();
@@ -205,6 +203,8 @@ export async function postEntry(ctx: Ctx, input: EntryInput): Promise<EntryView 
         created_by: ctx.actor?.userId ?? null,
       };
       if (!(await repo.insertEntryIfNew(tx.db, entry))) {
+        // Under READ COMMITTED (the default on PostgreSQL) this new statement sees the entry the
+        // insert above waited for; under REPEATABLE READ it would not, so callers keep the default.
         const first = await repo.findEntryByKey(tx.db, input.countyCode, entry.idempotency_key!);
         if (!first) throw new Error('ledger entry with a taken idempotency key not found');
         const view = await entryView(tx, first);
