@@ -113,7 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
   const errors = [...Value.Errors(EnvSchema, converted)];
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.path.slice(1)}=${JSON.stringify((raw as Record<string, unknown>)[e.path.slice(1)])}: ${e.message}`);
+    // Never echo a secret back into a terminal or a log: name the variable, hide its value.
+    const shown = (name: string) => (/SECRET|KEY|PASSWORD|TOKEN/.test(name) ? '[hidden]' : JSON.stringify((raw as Record<string, unknown>)[name]));
+    const lines = errors.map((e) => `  ${e.path.slice(1)}=${shown(e.path.slice(1))}: ${e.message}`);
     throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const e = converted as Static<typeof EnvSchema>;

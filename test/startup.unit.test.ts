@@ -87,3 +87,21 @@ describe('SMS provider configuration', () => {
     expect(loadConfig({}).aliyunSms).toBeUndefined();
   });
 });
+
+describe('configuration errors keep secrets out of the message', () => {
+  it('names a bad secret setting without printing its value', () => {
+    try {
+      loadConfig({ SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'id', ALIYUN_SMS_ACCESS_KEY_SECRET: '', ALIYUN_SMS_SIGN_NAME: 's', ALIYUN_SMS_TEMPLATE_LOGIN: 't', PORT: 'x' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toContain('PORT');
+    }
+    try {
+      loadConfig({ SESSION_DAYS: 'forever', ALIYUN_SMS_ACCESS_KEY_SECRET: 'x', WECHAT_API_V3_KEY: 'short-secret-value' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toContain('SESSION_DAYS');
+      expect((err as Error).message).not.toContain('short-secret-value');
+    }
+  });
+});
