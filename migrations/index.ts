@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-27T0100_foundation.js';
 import * as ledger from './2026-11-27T0300_ledger.js';
 import * as payments from './2026-11-27T0310_payments.js';
+import * as orders from './2026-11-27T0400_orders.js';
 
 /** Every migration, in order. Names are frozen once released. */
 export const migrations: Record<string, Migration> = {
   '2026-11-27T0100_foundation': foundation,
   '2026-11-27T0300_ledger': ledger,
   '2026-11-27T0310_payments': payments,
+  '2026-11-27T0400_orders': orders,
 };

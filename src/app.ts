@@ -26,6 +26,7 @@ import { fileRoutes } from './modules/files/index.js';
 import { supplierRoutes } from './modules/suppliers/index.js';
 import { startLicenceJobs } from './flows/licence-expiry.js';
 import { supplierStatusRoutes } from './flows/supplier-status.js';
+import { orderRoutes, startOrderJobs } from './modules/orders/index.js';
 import { catalogRoutes } from './modules/catalog/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { sandboxPayRoutes } from './modules/payments/index.js';
@@ -154,6 +155,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(fileRoutes(deps));
     await api.register(supplierRoutes(deps));
     await api.register(supplierStatusRoutes(deps));
+    await api.register(orderRoutes(deps));
     await api.register(catalogRoutes(deps));
     await api.register(sandboxPayRoutes(deps));
     await api.register(ledgerRoutes(deps));
@@ -173,7 +175,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
   }
 
-  const stopJobs = opts.jobs ? startLicenceJobs(deps) : () => {};
+  const stopJobs = opts.jobs ? ((a, b) => () => { a(); b(); })(startLicenceJobs(deps), startOrderJobs(deps)) : () => {};
 
   return {
     app,

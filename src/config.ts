@@ -25,6 +25,8 @@ const EnvSchema = Type.Object({
   REGIONS_DB: Type.Optional(Type.String({ minLength: 1 })),
   SEED_DEMO: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
   WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the address buyers and payment providers reach this server at' })),
+  ORDER_PAYMENT_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
   TRUST_PROXY: Type.String({ default: 'false', description: "'false', a hop count, or proxy addresses/CIDRs separated by commas" }),
   SMS_PROVIDER: Type.Union([Type.Literal('dev'), Type.Literal('aliyun')], { default: 'dev' }),
   ALIYUN_SMS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -89,6 +91,10 @@ export interface Config {
    * client cannot forge its address to dodge rate limits or falsify the audit log.
    */
   readonly trustProxy: boolean | number | string;
+  /** Where this server is reached from outside (payment notify URLs); default http://localhost:PORT. */
+  readonly publicUrl: string;
+  /** How long an unpaid checkout holds its stock before it is cancelled. */
+  readonly orderPaymentMinutes: number;
   /** Absent: the development provider that logs codes instead of sending them. */
   readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
   /** Which payment provider takes the money: the built-in sandbox (default) or WeChat Pay. */
@@ -147,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     regionsDb: e.REGIONS_DB,
     seedDemo: e.SEED_DEMO === 'true',
     webDir: e.WEB_DIR,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    orderPaymentMinutes: e.ORDER_PAYMENT_MINUTES,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     aliyunSms: e.SMS_PROVIDER === 'aliyun'
       ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }

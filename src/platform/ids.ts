@@ -23,6 +23,11 @@ export const ID_PREFIXES = {
   ledgerPosting: 'lpo',
   sandboxPayment: 'spy',
   sandboxRefund: 'srf',
+  address: 'adr',
+  checkout: 'chk',
+  order: 'ord',
+  orderItem: 'oit',
+  paymentRefund: 'prf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

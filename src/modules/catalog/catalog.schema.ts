@@ -23,7 +23,7 @@ export const ProductCard = Type.Object({
 export const SkuView = Type.Object({
   id: Type.String(), productId: Type.String(), spec: Type.String(), priceFen: Type.Integer(), weightG: Type.Integer(),
   gtin: N(Type.String()), stockAvailable: Type.Integer(), saleMode: Type.Union([Type.Literal('spot'), Type.Literal('presale')]),
-  shipsFrom: N(Type.String()), archived: Type.Boolean(),
+  shipsFrom: N(Type.String()), archived: Type.Boolean(), maxPerBuyer: N(Type.Integer()),
 });
 
 export const BatchView = Type.Object({
@@ -48,7 +48,7 @@ export const SelectionCard = Type.Composite([ProductCard, Type.Object({ productI
 
 export const StoreProduct = Type.Composite([ProductCard, Type.Object({
   description: Type.String(), images: Type.Array(Type.String()), returnsPolicy: Type.Union([Type.Literal('seven_day'), Type.Literal('quality_only')]), categoryName: Type.String(),
-  skus: Type.Array(Type.Object({ id: Type.String(), spec: Type.String(), priceFen: Type.Integer(), weightG: Type.Integer(), stockAvailable: Type.Integer(), saleMode: Type.String(), shipsFrom: N(Type.String()) })),
+  skus: Type.Array(Type.Object({ id: Type.String(), spec: Type.String(), priceFen: Type.Integer(), weightG: Type.Integer(), stockAvailable: Type.Integer(), saleMode: Type.String(), shipsFrom: N(Type.String()), maxPerBuyer: N(Type.Integer()) })),
   batches: Type.Array(BatchView),
   supplier: Type.Object({ id: Type.String(), name: Type.String(), type: SupplierTypeSchema, villageName: Type.String(), description: Type.String(), story: Type.String() }),
   licences: Type.Array(Type.Object({ kind: LicenceKindSchema, kindLabel: Type.String(), number: Type.String(), holderName: Type.String(), scope: Type.String(), issuedOn: Type.String(), expiresOn: Type.String() })),
@@ -83,6 +83,7 @@ const skuFields = {
   gtin: Type.Optional(N(Type.String({ pattern: '^[0-9]{8,14}$' }))),
   saleMode: Type.Union([Type.Literal('spot'), Type.Literal('presale')]),
   shipsFrom: Type.Optional(N(DateString)),
+  maxPerBuyer: Type.Optional(N(Type.Integer({ minimum: 1, maximum: 10_000, description: 'most one buyer may buy over all its orders' }))),
 };
 export const SkuCreateBody = Type.Object({ ...skuFields, stock: Type.Integer({ minimum: 0, maximum: 10_000_000 }) }, { additionalProperties: false });
 export const SkuPatchBody = Type.Partial(Type.Object({ ...skuFields, archived: Type.Boolean() }), { additionalProperties: false, minProperties: 1 });

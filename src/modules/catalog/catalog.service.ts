@@ -240,7 +240,7 @@ function licenceMissing(missing: LicenceKind[][]) {
 export function skuView(s: SkuTable) {
   return {
     id: s.id, productId: s.product_id, spec: s.spec, priceFen: s.price_fen, weightG: s.weight_g, gtin: s.gtin,
-    stockAvailable: s.stock_available, saleMode: s.sale_mode, shipsFrom: s.ships_from, archived: s.archived_at !== null,
+    stockAvailable: s.stock_available, saleMode: s.sale_mode, shipsFrom: s.ships_from, archived: s.archived_at !== null, maxPerBuyer: s.max_per_buyer,
   };
 }
 
@@ -371,6 +371,7 @@ export interface SkuInput {
   stock: number;
   saleMode: 'spot' | 'presale';
   shipsFrom?: string | null | undefined;
+  maxPerBuyer?: number | null | undefined;
 }
 
 function checkSkuRules(input: { gtin?: string | null | undefined; saleMode?: string | undefined; shipsFrom?: string | null | undefined }) {
@@ -390,7 +391,7 @@ export async function createSku(ctx: Ctx, productId: string, input: SkuInput) {
     await tx.db.insertInto('sku').values({
       id, product_id: p.id, county_code: p.county_code, spec: input.spec, price_fen: input.priceFen, weight_g: input.weightG,
       gtin: input.gtin ?? null, stock_available: input.stock, sale_mode: input.saleMode,
-      ships_from: input.saleMode === 'presale' ? (input.shipsFrom ?? null) : null, archived_at: null, created_at: now, updated_at: now,
+      ships_from: input.saleMode === 'presale' ? (input.shipsFrom ?? null) : null, archived_at: null, max_per_buyer: input.maxPerBuyer ?? null, created_at: now, updated_at: now,
     }).execute();
     if (input.stock > 0) {
       await tx.db.insertInto('stock_movement').values({ id: newId('stockMovement'), sku_id: id, county_code: p.county_code, delta: input.stock, stock_after: input.stock, reason: 'initial', actor_id: tx.actor?.userId ?? null, created_at: now }).execute();
@@ -423,6 +424,7 @@ export async function updateSku(ctx: Ctx, skuId: string, patch: Partial<Omit<Sku
     if (patch.saleMode !== undefined) set.sale_mode = patch.saleMode;
     if (patch.saleMode !== undefined || patch.shipsFrom !== undefined) set.ships_from = saleMode === 'presale' ? shipsFrom : null;
     if (patch.archived !== undefined) set.archived_at = patch.archived ? nowIso() : null;
+    if (patch.maxPerBuyer !== undefined) set.max_per_buyer = patch.maxPerBuyer;
     await tx.db.updateTable('sku').set(set).where('id', '=', s.id).execute();
     await recordAudit(tx, { action: 'sku.updated', targetType: 'sku', targetId: s.id, countyCode: s.county_code, detail: { ...patch } });
     return skuView(await tx.db.selectFrom('sku').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow());
@@ -590,7 +592,7 @@ export async function storeProduct(ctx: Ctx, productId: string) {
     images: images.map((i) => fileUrl(i.file_id)!),
     returnsPolicy: category.returns_policy,
     categoryName: category.name_zh,
-    skus: skus.map((s) => ({ id: s.id, spec: s.spec, priceFen: s.price_fen, weightG: s.weight_g, stockAvailable: s.stock_available, saleMode: s.sale_mode, shipsFrom: s.ships_from })),
+    skus: skus.map((s) => ({ id: s.id, spec: s.spec, priceFen: s.price_fen, weightG: s.weight_g, stockAvailable: s.stock_available, saleMode: s.sale_mode, shipsFrom: s.ships_from, maxPerBuyer: s.max_per_buyer })),
     batches: batches.map(batchView),
     supplier: {
       id: supplier.id, name: supplier.name, type: supplier.type, villageName: regionLabel(ctx.deps.regions, supplier.village_code),

@@ -55,6 +55,8 @@ export interface SkuTable {
   sale_mode: 'spot' | 'presale';
   ships_from: string | null;
   archived_at: string | null;
+  /** Most one buyer may buy of this SKU over all its orders (null: no limit). */
+  max_per_buyer: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,0 +1,403 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Ctx, Deps } from '../../context.js';
+import { inTransaction, systemCtx } from '../../context.js';
+import { AppError, invalid, notFound } from '../../platform/http/errors.js';
+import { newId } from '../../platform/ids.js';
+import { bizDate, nowIso } from '../../platform/time.js';
+import { recordAudit } from '../audit/index.js';
+import { paymentReceived, postEntry } from '../ledger/index.js';
+import { paymentsFor, type PaymentEvent, type PaymentStart } from '../payments/index.js';
+import { regionLabel } from '../regions/index.js';
+import { quoteShipping } from './shipping.js';
+import type { CheckoutTable, OrderSource } from './orders.tables.js';
+import { orderViews } from './orders.service.js';
+
+const MAX_LINES = 50;
+const MAX_QUANTITY = 999;
+
+export interface CheckoutLine {
+  skuId: string;
+  quantity: number;
+}
+
+export interface CheckoutInput {
+  items: CheckoutLine[];
+  addressId: string;
+  source?: { kind: OrderSource; ref?: string | undefined } | undefined;
+  note?: string | undefined;
+  /** Take the bought lines out of the buyer's cart. */
+  fromCart?: boolean | undefined;
+}
+
+/** Human-facing numbers: date + random digits; the unique index catches the rare clash. */
+function numberWithDate(prefix: string, digits: number): string {
+  let tail = '';
+  for (let i = 0; i < digits; i++) tail += String(randomInt(0, 10));
+  return `${prefix}${bizDate().replaceAll('-', '')}${tail}`;
+}
+
+function requestHash(input: unknown): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+interface SkuRow {
+  id: string;
+  product_id: string;
+  spec: string;
+  price_fen: number;
+  weight_g: number;
+  stock_available: number;
+  sale_mode: string;
+  ships_from: string | null;
+  max_per_buyer: number | null;
+  archived_at: string | null;
+  title: string;
+  unit: string;
+  product_status: string;
+  supplier_id: string;
+  county_code: string;
+  supplier_status: string;
+  returns_policy: string;
+}
+
+/**
+ * Places a checkout: one order per supplier under one payment, in one transaction. Prices come
+ * from the server. Stock is reserved by a conditional decrement per line
+ * (`stock_available >= q`), purchase limits by a conditional upsert, so concurrent buyers can
+ * never oversell on either database. With an Idempotency-Key, a replay (even a concurrent
+ * one) returns the first checkout and never creates a second.
+ */
+export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyKey: string) {
+  const buyerId = ctx.actor!.userId;
+  if (input.items.length === 0) throw invalid('/body/items', 'Choose at least one item', 'empty');
+  if (input.items.length > MAX_LINES) throw invalid('/body/items', `At most ${MAX_LINES} lines in one checkout`, 'too_many_lines');
+  const seen = new Set<string>();
+  input.items.forEach((l, i) => {
+    if (seen.has(l.skuId)) throw invalid(`/body/items/${i}/skuId`, 'This item is listed twice; change its quantity instead', 'duplicate_line');
+    seen.add(l.skuId);
+  });
+  const hash = requestHash(input);
+  const scope = 'checkout';
+
+  const replay = async () => {
+    const rec = await ctx.deps.db.selectFrom('idempotency_record').selectAll()
+      .where('user_id', '=', buyerId).where('scope', '=', scope).where('idem_key', '=', idempotencyKey).executeTakeFirst();
+    if (!rec) return null;
+    if (rec.request_hash !== hash) {
+      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different checkout; use a new key for a new checkout');
+    }
+    return { replayed: true, checkout: await getCheckout(ctx, rec.result_id) };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  try {
+    const checkoutId = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hash));
+    return { replayed: false, checkout: await getCheckout(ctx, checkoutId) };
+  } catch (err) {
+    // A concurrent request with the same key committed first: its unique key refused ours,
+    // and our transaction (with its stock reservations) rolled back. Answer with its result.
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+      const other = await replay();
+      if (other) return other;
+    }
+    throw err;
+  }
+}
+
+async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, hash: string): Promise<string> {
+  const buyerId = tx.actor!.userId;
+  const now = nowIso();
+  const address = await tx.db.selectFrom('buyer_address').selectAll()
+    .where('id', '=', input.addressId).where('user_id', '=', buyerId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!address) throw invalid('/body/addressId', 'Choose one of your delivery addresses', 'unknown_address');
+  const provinceCode = address.region_code.slice(0, 2);
+
+  const skuIds = input.items.map((l) => l.skuId);
+  const rows = (await tx.db.selectFrom('sku')
+    .innerJoin('product', 'product.id', 'sku.product_id')
+    .innerJoin('supplier', 'supplier.id', 'product.supplier_id')
+    .innerJoin('category', 'category.code', 'product.category_code')
+    .select([
+      'sku.id', 'sku.product_id', 'sku.spec', 'sku.price_fen', 'sku.weight_g', 'sku.stock_available', 'sku.sale_mode', 'sku.ships_from',
+      'sku.max_per_buyer', 'sku.archived_at', 'product.title', 'product.unit', 'product.status as product_status', 'product.supplier_id',
+      'product.county_code', 'supplier.status as supplier_status', 'category.returns_policy',
+    ])
+    .where('sku.id', 'in', skuIds)
+    .execute()) as SkuRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  input.items.forEach((l, i) => {
+    const r = byId.get(l.skuId);
+    if (!r || r.archived_at || r.product_status !== 'on_sale' || r.supplier_status !== 'active') {
+      throw invalid(`/body/items/${i}/skuId`, 'This item is no longer on sale', 'not_on_sale');
+    }
+  });
+
+  // One order per supplier, lines in the order the buyer gave them.
+  const groups = new Map<string, { lines: { line: CheckoutLine; sku: SkuRow }[]; countyCode: string }>();
+  for (const line of input.items) {
+    const sku = byId.get(line.skuId)!;
+    const g = groups.get(sku.supplier_id) ?? { lines: [], countyCode: sku.county_code };
+    g.lines.push({ line, sku });
+    groups.set(sku.supplier_id, g);
+  }
+  const policies = await tx.db.selectFrom('shipping_policy').selectAll().where('supplier_id', 'in', [...groups.keys()]).execute();
+  const supplierNames = await tx.db.selectFrom('supplier').select(['id', 'name']).where('id', 'in', [...groups.keys()]).execute();
+
+  const orders = [...groups.entries()].map(([supplierId, g]) => {
+    const itemsFen = g.lines.reduce((s, { line, sku }) => s + sku.price_fen * line.quantity, 0);
+    const weightG = g.lines.reduce((s, { line, sku }) => s + sku.weight_g * line.quantity, 0);
+    const quote = quoteShipping(policies.find((p) => p.supplier_id === supplierId), provinceCode, weightG, itemsFen);
+    if (quote.feeFen === null) {
+      const name = supplierNames.find((s) => s.id === supplierId)?.name ?? supplierId;
+      const province = tx.deps.regions.get(provinceCode)?.name ?? provinceCode;
+      throw new AppError(422, 'region_not_delivered', `${name} does not deliver to ${province}`, [{ pointer: '/body/addressId', detail: 'not delivered to this province', code: 'region_not_delivered' }], { supplierId, provinceCode });
+    }
+    return { id: newId('order'), supplierId, countyCode: g.countyCode, lines: g.lines, itemsFen, shippingFen: quote.feeFen, totalFen: itemsFen + quote.feeFen };
+  });
+  const totalFen = orders.reduce((s, o) => s + o.totalFen, 0);
+
+  // Reserve stock: each line is one conditional decrement; any miss rolls the whole checkout back.
+  const stockAfter = new Map<string, number>();
+  for (const [i, line] of input.items.entries()) {
+    const sku = byId.get(line.skuId)!;
+    const reserved = await tx.db.updateTable('sku')
+      .set((eb) => ({ stock_available: eb('stock_available', '-', line.quantity), updated_at: now }))
+      .where('id', '=', line.skuId).where('stock_available', '>=', line.quantity)
+      .returning('stock_available').executeTakeFirst();
+    if (!reserved) {
+      const left = await tx.db.selectFrom('sku').select('stock_available').where('id', '=', line.skuId).executeTakeFirstOrThrow();
+      throw new AppError(409, 'sold_out', left.stock_available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${left.stock_available} of ${sku.title} ${sku.spec} left`,
+        [{ pointer: `/body/items/${i}/quantity`, detail: `${left.stock_available} left`, code: 'sold_out' }], { skuId: line.skuId, available: left.stock_available });
+    }
+    stockAfter.set(line.skuId, reserved.stock_available);
+    if (sku.max_per_buyer !== null) {
+      const limit = sku.max_per_buyer;
+      const over = () => new AppError(409, 'purchase_limit', `Each buyer may buy at most ${limit} of ${sku.title} ${sku.spec}`,
+        [{ pointer: `/body/items/${i}/quantity`, detail: `limit ${limit}`, code: 'purchase_limit' }], { skuId: line.skuId, limit });
+      if (line.quantity > limit) throw over();
+      const counted = await tx.db.insertInto('buyer_sku_purchase')
+        .values({ user_id: buyerId, sku_id: line.skuId, quantity: line.quantity })
+        .onConflict((oc) => oc.columns(['user_id', 'sku_id'])
+          .doUpdateSet((eb) => ({ quantity: eb(eb.ref('buyer_sku_purchase.quantity'), '+', line.quantity) }))
+          .where('buyer_sku_purchase.quantity', '<=', limit - line.quantity))
+        .returning('quantity').executeTakeFirst();
+      if (!counted) throw over();
+    }
+  }
+
+  const checkoutId = newId('checkout');
+  const expiresAt = new Date(Date.now() + tx.deps.config.orderPaymentMinutes * 60_000).toISOString();
+  await tx.db.insertInto('checkout').values({
+    id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P', 12), status: 'pending_payment', total_fen: totalFen,
+    expires_at: expiresAt, payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
+  }).execute();
+  const addressText = `${regionLabel(tx.deps.regions, address.region_code, 'province')} ${address.detail}`;
+  for (const o of orders) {
+    await tx.db.insertInto('shop_order').values({
+      id: o.id, order_no: numberWithDate('', 10), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: o.supplierId, county_code: o.countyCode,
+      status: 'pending_payment', source_kind: input.source?.kind ?? 'storefront', source_ref: input.source?.ref ?? null, host_user_id: null,
+      items_fen: o.itemsFen, shipping_fen: o.shippingFen, total_fen: o.totalFen, refunded_fen: 0,
+      recipient_name: address.recipient_name, recipient_phone: address.phone, region_code: address.region_code, address_text: addressText,
+      buyer_note: input.note ?? '', carrier: null, tracking_no: null, biz_date: bizDate(), created_at: now, paid_at: null, shipped_at: null,
+      delivered_at: null, completed_at: null, cancelled_at: null, updated_at: now,
+    }).execute();
+    await tx.db.insertInto('order_item').values(o.lines.map(({ line, sku }) => ({
+      id: newId('orderItem'), order_id: o.id, sku_id: sku.id, product_id: sku.product_id, title: sku.title, spec: sku.spec, unit: sku.unit,
+      unit_price_fen: sku.price_fen, quantity: line.quantity, line_fen: sku.price_fen * line.quantity, weight_g: sku.weight_g,
+      sale_mode: sku.sale_mode, ships_from: sku.ships_from, returns_policy: sku.returns_policy,
+    }))).execute();
+  }
+  await tx.db.insertInto('stock_movement').values(input.items.map((line) => ({
+    id: newId('stockMovement'), sku_id: line.skuId, county_code: byId.get(line.skuId)!.county_code, delta: -line.quantity,
+    stock_after: stockAfter.get(line.skuId)!, reason: `reserved:${checkoutId}`, actor_id: buyerId, created_at: now,
+  }))).execute();
+  if (input.fromCart) await tx.db.deleteFrom('cart_item').where('user_id', '=', buyerId).where('sku_id', 'in', skuIds).execute();
+  // Last, so that a concurrent duplicate fails here, after doing its work, and rolls it all back.
+  await tx.db.insertInto('idempotency_record').values({ user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now }).execute();
+  return checkoutId;
+}
+
+export function checkoutView(c: CheckoutTable) {
+  return {
+    id: c.id, paymentNo: c.payment_no, status: c.status, totalFen: c.total_fen, expiresAt: c.expires_at,
+    paidAt: c.paid_at, cancelledAt: c.cancelled_at, cancelReason: c.cancel_reason, createdAt: c.created_at,
+  };
+}
+
+export async function getCheckout(ctx: Ctx, checkoutId: string) {
+  const c = await ctx.db.selectFrom('checkout').selectAll().where('id', '=', checkoutId).executeTakeFirst();
+  if (!c || c.buyer_id !== ctx.actor?.userId) throw notFound('Checkout');
+  const orders = await ctx.db.selectFrom('shop_order').selectAll().where('checkout_id', '=', c.id).orderBy('id').execute();
+  return { ...checkoutView(c), orders: await orderViews(ctx, orders) };
+}
+
+/** Starts (or returns the already started) payment of a pending checkout with the configured provider. */
+export async function startCheckoutPayment(ctx: Ctx, checkoutId: string): Promise<PaymentStart> {
+  const c = await ctx.db.selectFrom('checkout').selectAll().where('id', '=', checkoutId).executeTakeFirst();
+  if (!c || c.buyer_id !== ctx.actor?.userId) throw notFound('Checkout');
+  if (c.status !== 'pending_payment') throw new AppError(409, 'not_payable', c.status === 'paid' ? 'This checkout is already paid' : 'This checkout was cancelled; place a new one');
+  if (c.expires_at <= nowIso()) throw new AppError(409, 'not_payable', 'The time to pay has run out; place the order again');
+  if (c.payment_start) return JSON.parse(c.payment_start) as PaymentStart;
+  const { provider } = paymentsFor(ctx.deps);
+  const titles = await ctx.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id')
+    .select('order_item.title').where('shop_order.checkout_id', '=', c.id).limit(3).execute();
+  const start = await provider.startPayment({
+    outTradeNo: c.payment_no, amountFen: c.total_fen, description: `丰收 ${titles.map((t) => t.title).join('、')}`.slice(0, 120),
+    buyer: { userId: c.buyer_id }, notifyUrl: `${ctx.deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`, expiresAt: new Date(c.expires_at),
+  });
+  // Conditional: two taps on "pay" store one start; the loser returns the winner's.
+  await ctx.db.updateTable('checkout').set({ payment_start: JSON.stringify(start), provider: provider.name })
+    .where('id', '=', c.id).where('payment_start', 'is', null).execute();
+  const stored = await ctx.db.selectFrom('checkout').select('payment_start').where('id', '=', c.id).executeTakeFirstOrThrow();
+  return JSON.parse(stored.payment_start!) as PaymentStart;
+}
+
+/**
+ * Cancels an unpaid checkout and every order in it, releasing the reserved stock and the
+ * purchase-limit counts, in one transaction. Used by the buyer and by the expiry job.
+ * Returns false when the checkout was no longer pending (paid, or cancelled by someone else).
+ */
+export async function cancelCheckout(ctx: Ctx, checkoutId: string, reason: string): Promise<boolean> {
+  return inTransaction(ctx, async (tx) => {
+    const now = nowIso();
+    const res = await tx.db.updateTable('checkout').set({ status: 'cancelled', cancelled_at: now, cancel_reason: reason })
+      .where('id', '=', checkoutId).where('status', '=', 'pending_payment').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    const orders = await tx.db.updateTable('shop_order').set({ status: 'cancelled', cancelled_at: now, updated_at: now })
+      .where('checkout_id', '=', checkoutId).where('status', '=', 'pending_payment').returning(['id', 'buyer_id', 'county_code']).execute();
+    const items = orders.length ? await tx.db.selectFrom('order_item').select(['sku_id', 'quantity', 'order_id']).where('order_id', 'in', orders.map((o) => o.id)).execute() : [];
+    const released: number[] = [];
+    for (const it of items) {
+      const row = await tx.db.updateTable('sku').set((eb) => ({ stock_available: eb('stock_available', '+', it.quantity), updated_at: now }))
+        .where('id', '=', it.sku_id).returning('stock_available').executeTakeFirstOrThrow();
+      released.push(row.stock_available);
+      await tx.db.updateTable('buyer_sku_purchase').set((eb) => ({ quantity: eb('quantity', '-', it.quantity) }))
+        .where('user_id', '=', orders[0]!.buyer_id).where('sku_id', '=', it.sku_id).where('quantity', '>=', it.quantity).execute();
+    }
+    if (items.length) {
+      await tx.db.insertInto('stock_movement').values(items.map((it, i) => ({
+        id: newId('stockMovement'), sku_id: it.sku_id, county_code: orders.find((o) => o.id === it.order_id)!.county_code, delta: it.quantity,
+        stock_after: released[i]!, reason: `released:${checkoutId}`, actor_id: tx.actor?.userId ?? null, created_at: now,
+      }))).execute();
+    }
+    for (const o of orders) await recordAudit(tx, { action: 'order.cancelled', targetType: 'order', targetId: o.id, countyCode: o.county_code, detail: { reason } });
+    return true;
+  });
+}
+
+export async function cancelOwnCheckout(ctx: Ctx, checkoutId: string) {
+  const c = await ctx.db.selectFrom('checkout').select(['id', 'buyer_id', 'status']).where('id', '=', checkoutId).executeTakeFirst();
+  if (!c || c.buyer_id !== ctx.actor?.userId) throw notFound('Checkout');
+  if (!(await cancelCheckout(ctx, c.id, 'buyer'))) {
+    throw new AppError(409, 'invalid_transition', c.status === 'paid' ? 'This checkout is paid; ask for a refund on the order instead' : 'This checkout is already cancelled', [], { from: c.status, to: 'cancelled' });
+  }
+  const { provider } = paymentsFor(ctx.deps);
+  // Best effort: stop the provider from taking money for it. If money still arrives, the
+  // notification handler refunds it.
+  await provider.closePayment((await ctx.db.selectFrom('checkout').select('payment_no').where('id', '=', c.id).executeTakeFirstOrThrow()).payment_no).catch(() => {});
+  return getCheckout(ctx, c.id);
+}
+
+/** Cancels checkouts whose time to pay ran out. Safe in several processes: each cancel is conditional. */
+export async function expireCheckouts(deps: Deps, now: string = nowIso()): Promise<number> {
+  const ctx = systemCtx(deps);
+  const due = await deps.db.selectFrom('checkout').select(['id', 'payment_no', 'payment_start']).where('status', '=', 'pending_payment').where('expires_at', '<=', now).limit(200).execute();
+  let n = 0;
+  for (const c of due) {
+    if (await cancelCheckout(ctx, c.id, 'payment_timeout')) {
+      n++;
+      if (c.payment_start) await paymentsFor(deps).provider.closePayment(c.payment_no).catch(() => {});
+    }
+  }
+  return n;
+}
+
+/**
+ * Acts on a verified provider event, at most once per state change (a redelivered event
+ * finds the checkout already moved and does nothing). Money that arrives for a checkout
+ * cancelled meanwhile is refunded in full.
+ */
+export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promise<void> {
+  const ctx = systemCtx(deps);
+  if (event.kind === 'paid') {
+    const c = await deps.db.selectFrom('checkout').selectAll().where('payment_no', '=', event.outTradeNo).executeTakeFirst();
+    if (!c) throw new AppError(404, 'unknown_payment', `No checkout for ${event.outTradeNo}`);
+    if (event.amountFen !== c.total_fen) {
+      deps.log.error({ event, checkout: c.id }, 'paid amount differs from the checkout total');
+      throw new AppError(409, 'amount_mismatch', 'The paid amount does not match the checkout');
+    }
+    const late = await inTransaction(ctx, async (tx) => {
+      const now = nowIso();
+      const res = await tx.db.updateTable('checkout').set({ status: 'paid', paid_at: event.paidAt, transaction_id: event.transactionId })
+        .where('id', '=', c.id).where('status', '=', 'pending_payment').executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) {
+        // Already paid (a redelivery) — nothing to do. Cancelled — the money must go back.
+        const current = await tx.db.selectFrom('checkout').select(['status', 'transaction_id']).where('id', '=', c.id).executeTakeFirstOrThrow();
+        if (current.status === 'cancelled' && !current.transaction_id) {
+          await tx.db.updateTable('checkout').set({ transaction_id: event.transactionId }).where('id', '=', c.id).where('transaction_id', 'is', null).execute();
+          return true;
+        }
+        return false;
+      }
+      const orders = await tx.db.updateTable('shop_order').set({ status: 'paid', paid_at: event.paidAt, updated_at: now })
+        .where('checkout_id', '=', c.id).where('status', '=', 'pending_payment').returning(['id', 'supplier_id', 'county_code', 'total_fen']).execute();
+      // One entry per county: each county keeps its own books.
+      const byCounty = new Map<string, typeof orders>();
+      for (const o of orders) byCounty.set(o.county_code, [...(byCounty.get(o.county_code) ?? []), o]);
+      for (const [countyCode, list] of byCounty) {
+        await postEntry(tx, paymentReceived({ countyCode, paymentId: `${c.payment_no}-${countyCode}`, orders: list.map((o) => ({ orderId: o.id, supplierId: o.supplier_id, amountFen: o.total_fen })) }));
+      }
+      for (const o of orders) await recordAudit(tx, { action: 'order.paid', targetType: 'order', targetId: o.id, countyCode: o.county_code, actorId: null, detail: { transactionId: event.transactionId } });
+      return false;
+    });
+    if (late) await refundLatePayment(deps, c, event);
+    return;
+  }
+  // Refund results: settle the refund row and, on success, the ledger's refund clearing.
+  const refund = await deps.db.selectFrom('payment_refund').selectAll().where('refund_no', '=', event.outRefundNo).executeTakeFirst();
+  if (!refund) throw new AppError(404, 'unknown_refund', `No refund ${event.outRefundNo}`);
+  await inTransaction(ctx, async (tx) => {
+    const res = await tx.db.updateTable('payment_refund')
+      .set({ status: event.kind === 'refund_succeeded' ? 'succeeded' : 'failed', provider_refund_id: event.refundId, completed_at: event.at })
+      .where('id', '=', refund.id).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return;
+    if (event.kind === 'refund_succeeded') {
+      await postEntry(tx, {
+        countyCode: refund.county_code, kind: 'refund', refType: 'refund', refId: refund.id, idempotencyKey: `refund-confirmed:${refund.id}`,
+        lines: [{ account: { kind: 'refund_clearing' }, amountFen: refund.amount_fen }, { account: { kind: 'payment_clearing' }, amountFen: -refund.amount_fen }],
+      });
+    }
+    await recordAudit(tx, { action: event.kind === 'refund_succeeded' ? 'refund.succeeded' : 'refund.failed', targetType: 'refund', targetId: refund.id, countyCode: refund.county_code, actorId: null });
+  });
+}
+
+/** Money for a checkout cancelled meanwhile: book it as owed back to the buyer and refund it all. */
+async function refundLatePayment(deps: Deps, c: CheckoutTable, event: Extract<PaymentEvent, { kind: 'paid' }>) {
+  const ctx = systemCtx(deps);
+  const county = (await deps.db.selectFrom('shop_order').select('county_code').where('checkout_id', '=', c.id).executeTakeFirstOrThrow()).county_code;
+  const refundNo = `R${c.payment_no}`;
+  const created = await inTransaction(ctx, async (tx) => {
+    const exists = await tx.db.selectFrom('payment_refund').select('id').where('refund_no', '=', refundNo).executeTakeFirst();
+    if (exists) return null;
+    const id = newId('paymentRefund');
+    await tx.db.insertInto('payment_refund').values({
+      id, refund_no: refundNo, checkout_id: c.id, order_id: null, county_code: county, amount_fen: c.total_fen,
+      reason: 'paid after the order was cancelled', status: 'pending', provider_refund_id: null, created_at: nowIso(), completed_at: null,
+    }).execute();
+    await postEntry(tx, {
+      countyCode: county, kind: 'refund', refType: 'refund', refId: id, idempotencyKey: `late-payment:${c.payment_no}`,
+      memo: `payment ${c.payment_no} arrived after cancellation`,
+      lines: [{ account: { kind: 'payment_clearing' }, amountFen: c.total_fen }, { account: { kind: 'refund_clearing' }, amountFen: -c.total_fen }],
+    });
+    await recordAudit(tx, { action: 'refund.late_payment', targetType: 'checkout', targetId: c.id, countyCode: county, actorId: null, detail: { amountFen: c.total_fen } });
+    return id;
+  });
+  if (!created) return;
+  const { provider } = paymentsFor(deps);
+  await provider.startRefund({
+    outRefundNo: refundNo, outTradeNo: c.payment_no, transactionId: event.transactionId, refundFen: c.total_fen, totalFen: c.total_fen,
+    reason: '订单已取消，原路退款', notifyUrl: `${deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`,
+  });
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
+import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
+import { expireCheckouts } from './checkout.service.js';
+
+let t: TestApp;
+let op: MadeUser;
+let supA: string;
+let supA2: string;
+const key = () => `k-${randomUUID()}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ sandboxPay: { secret: 'orders-test-secret', notifyDelayMs: 5 } });
+  ({ operator: op } = await makeCounty(t, COUNTY_A));
+  supA = await makeSupplier(t, { name: '蓝莓合作社' });
+  supA2 = await makeSupplier(t, { name: '木耳合作社' });
+  for (const s of [supA, supA2]) await makeLicence(t, op.client, s, 'produce_certificate');
+});
+afterAll(async () => { await t.close(); });
+
+async function buyerWithAddress(regionCode = '110105') {
+  const b = await makeUser(t, [{ role: 'buyer' }], '买家');
+  const addr = await b.client.post('/api/v1/me/addresses', { recipientName: '张三', phone: '13812345678', regionCode, detail: '幸福路1号' });
+  expect(addr.status).toBe(201);
+  return { ...b, addressId: addr.body.id as string };
+}
+
+async function product(supplierId: string, stock: number, priceFen = 1000, extra: Record<string, unknown> = {}) {
+  const p = await makeProduct(t, op.client, supplierId, { title: `商品${randomUUID().slice(0, 4)}`, skus: [{ priceFen, stock }], publish: true });
+  if (Object.keys(extra).length) expect((await op.client.patch(`/api/v1/skus/${p.skuIds[0]}`, extra)).status).toBe(200);
+  return p.skuIds[0]!;
+}
+
+const stockOf = async (skuId: string) => (await t.deps.db.selectFrom('sku').select('stock_available').where('id', '=', skuId).executeTakeFirstOrThrow()).stock_available;
+const checkout = (c: TestClient, body: unknown, k = key()) => c.request('POST', '/api/v1/checkouts', body, { 'idempotency-key': k });
+
+async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 3000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('checkout', () => {
+  it('splits one checkout into one order per supplier, prices from the server, stock reserved', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 1280);
+    const s2 = await product(supA2, 5, 3990);
+    const res = await checkout(b.client, { items: [{ skuId: s1, quantity: 2 }, { skuId: s2, quantity: 1 }], addressId: b.addressId });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('pending_payment');
+    expect(res.body.totalFen).toBe(1280 * 2 + 3990);
+    expect(res.body.orders).toHaveLength(2);
+    expect(res.body.orders.map((o: { supplierName: string }) => o.supplierName).sort()).toEqual(['木耳合作社', '蓝莓合作社']);
+    expect(res.body.orders[0].recipient.phone).toBe('13812345678');
+    expect(await stockOf(s1)).toBe(8);
+    expect(await stockOf(s2)).toBe(4);
+  });
+
+  it('ignores nothing it should not: a price in the body, zero or huge quantities, someone else’s address', async () => {
+    const b = await buyerWithAddress();
+    const other = await buyerWithAddress();
+    const s1 = await product(supA, 10);
+    expectProblem(await checkout(b.client, { items: [{ skuId: s1, quantity: 1, priceFen: 1 }], addressId: b.addressId }), 400, 'validation_failed');
+    expectProblem(await checkout(b.client, { items: [{ skuId: s1, quantity: 0 }], addressId: b.addressId }), 400, 'validation_failed');
+    expectProblem(await checkout(b.client, { items: [{ skuId: s1, quantity: 1000 }], addressId: b.addressId }), 400, 'validation_failed');
+    const foreign = await checkout(b.client, { items: [{ skuId: s1, quantity: 1 }], addressId: other.addressId });
+    expectProblem(foreign, 422, 'validation_failed');
+    expect(foreign.body.errors[0].pointer).toBe('/body/addressId');
+    expectProblem(await b.client.request('POST', '/api/v1/checkouts', { items: [{ skuId: s1, quantity: 1 }], addressId: b.addressId }), 400, 'validation_failed');
+    expect(await stockOf(s1)).toBe(10);
+  });
+
+  it('refuses an item that is not on sale and a region the supplier does not deliver to', async () => {
+    const b = await buyerWithAddress('650102'); // 乌鲁木齐
+    const s1 = await product(supA, 10);
+    expect((await op.client.put(`/api/v1/suppliers/${supA}/shipping-policy`, { baseFeeFen: 800, baseWeightG: 1000, extraFeePerKgFen: 500, freeOverFen: null, provinceFees: {}, excludedProvinces: ['65', '54'] })).status).toBe(200);
+    expectProblem(await checkout(b.client, { items: [{ skuId: s1, quantity: 1 }], addressId: b.addressId }), 422, 'region_not_delivered');
+    expectProblem(await checkout(b.client, { items: [{ skuId: 'sku_nope', quantity: 1 }], addressId: b.addressId }), 422, 'validation_failed');
+    expect(await stockOf(s1)).toBe(10);
+    await op.client.put(`/api/v1/suppliers/${supA}/shipping-policy`, { baseFeeFen: 0, baseWeightG: 1000, extraFeePerKgFen: 0, freeOverFen: null, provinceFees: {}, excludedProvinces: [] });
+  });
+
+  it('charges shipping by weight and province, free over the threshold', async () => {
+    const sup = await makeSupplier(t);
+    await makeLicence(t, op.client, sup, 'produce_certificate');
+    await op.client.put(`/api/v1/suppliers/${sup}/shipping-policy`, { baseFeeFen: 800, baseWeightG: 1000, extraFeePerKgFen: 500, freeOverFen: 10000, provinceFees: { 11: { baseFeeFen: 1200, extraFeePerKgFen: 600 } }, excludedProvinces: [] });
+    const sku = await product(sup, 50, 2000); // 700 g each (factory)
+    const b = await buyerWithAddress('110105');
+    const r = await checkout(b.client, { items: [{ skuId: sku, quantity: 3 }], addressId: b.addressId }); // 2.1 kg → 2 extra kg, Beijing fees
+    expect(r.body.orders[0].shippingFen).toBe(1200 + 2 * 600);
+    const free = await checkout(b.client, { items: [{ skuId: sku, quantity: 5 }], addressId: b.addressId });
+    expect(free.body.orders[0].shippingFen).toBe(0);
+  });
+
+  it('many buyers racing for little stock: exactly the stock is sold, the rest hear sold out, no 5xx', async () => {
+    const sku = await product(supA, 5);
+    const buyers = await Promise.all(Array.from({ length: 25 }, () => buyerWithAddress()));
+    const results = await Promise.all(buyers.map((b) => checkout(b.client, { items: [{ skuId: sku, quantity: 1 }], addressId: b.addressId })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    const refused = results.filter((r) => r.status !== 201);
+    expect(refused.every((r) => r.status === 409 && r.body.code === 'sold_out')).toBe(true);
+    expect(await stockOf(sku)).toBe(0);
+    const sold = await t.deps.db.selectFrom('order_item').select((eb) => eb.fn.sum<number>('quantity').as('q')).where('sku_id', '=', sku).executeTakeFirstOrThrow();
+    expect(Number(sold.q)).toBe(5);
+  });
+
+  it('an Idempotency-Key replay returns the first checkout, even when sent five times at once', async () => {
+    const b = await buyerWithAddress();
+    const sku = await product(supA, 10);
+    const body = { items: [{ skuId: sku, quantity: 2 }], addressId: b.addressId };
+    const k = key();
+    const results = await Promise.all(Array.from({ length: 5 }, () => checkout(b.client, body, k)));
+    expect(results.every((r) => r.status === 200 || r.status === 201)).toBe(true);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(await stockOf(sku)).toBe(8);
+    const again = await checkout(b.client, body, k);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expectProblem(await checkout(b.client, { ...body, items: [{ skuId: sku, quantity: 3 }] }, k), 422, 'idempotency_key_reused');
+  });
+
+  it('keeps the per-buyer purchase limit, also under concurrency', async () => {
+    const sku = await product(supA, 100, 1000, { maxPerBuyer: 2 });
+    const b = await buyerWithAddress();
+    const results = await Promise.all(Array.from({ length: 4 }, () => checkout(b.client, { items: [{ skuId: sku, quantity: 1 }], addressId: b.addressId })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(2);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'purchase_limit')).toBe(true);
+    expect(await stockOf(sku)).toBe(98);
+    const other = await buyerWithAddress();
+    expect((await checkout(other.client, { items: [{ skuId: sku, quantity: 2 }], addressId: other.addressId })).status).toBe(201);
+  });
+});
+
+describe('cancellation and expiry', () => {
+  it('a cancelled checkout gives its stock and purchase-limit counts back; cancelling twice is refused', async () => {
+    const sku = await product(supA, 10, 1000, { maxPerBuyer: 3 });
+    const b = await buyerWithAddress();
+    const c = await checkout(b.client, { items: [{ skuId: sku, quantity: 3 }], addressId: b.addressId });
+    expect(await stockOf(sku)).toBe(7);
+    const cancelled = await b.client.post(`/api/v1/checkouts/${c.body.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body.orders[0].status).toBe('cancelled');
+    expect(await stockOf(sku)).toBe(10);
+    expectProblem(await b.client.post(`/api/v1/checkouts/${c.body.id}/cancel`), 409, 'invalid_transition');
+    expect((await checkout(b.client, { items: [{ skuId: sku, quantity: 3 }], addressId: b.addressId })).status).toBe(201);
+  });
+
+  it('the expiry job cancels checkouts not paid in time and releases their stock', async () => {
+    const sku = await product(supA, 4);
+    const b = await buyerWithAddress();
+    const c = await checkout(b.client, { items: [{ skuId: sku, quantity: 4 }], addressId: b.addressId });
+    expect(await expireCheckouts(t.deps)).toBe(0);
+    await t.deps.db.updateTable('checkout').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', c.body.id).execute();
+    expect(await expireCheckouts(t.deps)).toBeGreaterThanOrEqual(1);
+    expect(await stockOf(sku)).toBe(4);
+    expect((await b.client.get(`/api/v1/checkouts/${c.body.id}`)).body.cancelReason).toBe('payment_timeout');
+    expectProblem(await b.client.request('POST', `/api/v1/checkouts/${c.body.id}/pay`, {}, { 'idempotency-key': key() }), 409, 'not_payable');
+  });
+});
+
+describe('paying in the sandbox', () => {
+  it('pay → confirm → the orders are paid and the books hold one balanced payment entry', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 2500);
+    const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 2 }], addressId: b.addressId });
+    const start = await b.client.request('POST', `/api/v1/checkouts/${c.body.id}/pay`, {}, { 'idempotency-key': key() });
+    expect(start.status).toBe(200);
+    expect(start.body.kind).toBe('hosted_page');
+    const again = await b.client.request('POST', `/api/v1/checkouts/${c.body.id}/pay`, {}, { 'idempotency-key': key() });
+    expect(again.body.paymentId).toBe(start.body.paymentId);
+    expect((await b.client.post(`${start.body.url}/confirm`, { simulate: 'duplicate' })).status).toBe(200);
+    const paid = await waitFor(() => b.client.get(`/api/v1/checkouts/${c.body.id}`), (r) => r.body.status === 'paid');
+    expect(paid.body.status).toBe('paid');
+    expect(paid.body.orders[0].status).toBe('paid');
+    const entries = await t.deps.db.selectFrom('ledger_entry').select('id').where('ref_id', '=', `${paid.body.paymentNo}-${COUNTY_A}`).execute();
+    expect(entries).toHaveLength(1); // the duplicate notification posted nothing more
+    const sum = await t.deps.db.selectFrom('ledger_posting').select((eb) => eb.fn.sum<number>('amount_fen').as('s')).where('entry_id', '=', entries[0]!.id).executeTakeFirstOrThrow();
+    expect(Number(sum.s)).toBe(0);
+    expectProblem(await b.client.post(`/api/v1/checkouts/${c.body.id}/cancel`), 409, 'invalid_transition');
+  });
+
+  it('money that arrives after the checkout was cancelled is refunded in full', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 1800);
+    const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 1 }], addressId: b.addressId });
+    const start = await b.client.request('POST', `/api/v1/checkouts/${c.body.id}/pay`, {}, { 'idempotency-key': key() });
+    // The buyer cancels while the payment is in flight; the sandbox still takes the money.
+    await t.deps.db.updateTable('checkout').set({ status: 'cancelled', cancelled_at: new Date().toISOString(), cancel_reason: 'buyer' }).where('id', '=', c.body.id).execute();
+    await t.deps.db.updateTable('shop_order').set({ status: 'cancelled' }).where('checkout_id', '=', c.body.id).execute();
+    expect((await b.client.post(`${start.body.url}/confirm`, {})).status).toBe(200);
+    const refund = await waitFor(
+      () => t.deps.db.selectFrom('payment_refund').selectAll().where('checkout_id', '=', c.body.id).executeTakeFirst(),
+      (r) => r?.status === 'succeeded',
+    );
+    expect(refund).toMatchObject({ amount_fen: 1800, status: 'succeeded' });
+  });
+
+  it('a forged notification is refused at the notify route and changes nothing', async () => {
+    const res = await t.client().request('POST', '/api/v1/payments/notify/sandbox', JSON.stringify({ outTradeNo: 'P1', amountFen: 1 }), { 'content-type': 'application/json' });
+    expectProblem(res, 401, 'bad_notification');
+    expectProblem(await t.client().request('POST', '/api/v1/payments/notify/wechat', '{}', { 'content-type': 'application/json' }), 404, 'not_found');
+  });
+});
+
+describe('who sees which orders', () => {
+  it('the buyer sees its own; the supplier its own; another county’s operator nothing; an official sees the phone masked', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10);
+    const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 1 }], addressId: b.addressId });
+    const orderId = c.body.orders[0].id;
+    const supplierUser = await makeUser(t, [{ role: 'supplier', supplierId: supA, prefix: COUNTY_A }]);
+    const otherSupplier = await makeUser(t, [{ role: 'supplier', supplierId: supA2, prefix: COUNTY_A }]);
+    const official = await makeUser(t, [{ role: 'official', prefix: '2206' }]);
+    const { operator: opB } = await makeCounty(t, COUNTY_B);
+    const stranger = await buyerWithAddress();
+
+    expect((await b.client.get('/api/v1/orders')).body.items.map((o: { id: string }) => o.id)).toContain(orderId);
+    expect((await supplierUser.client.get('/api/v1/orders?view=sell')).body.items.map((o: { id: string }) => o.id)).toContain(orderId);
+    expect((await supplierUser.client.get(`/api/v1/orders/${orderId}`)).body.recipient.phone).toBe('13812345678');
+    expectProblem(await otherSupplier.client.get(`/api/v1/orders/${orderId}`), 404, 'not_found');
+    expectProblem(await opB.client.get(`/api/v1/orders/${orderId}`), 404, 'not_found');
+    expect((await opB.client.get('/api/v1/orders?view=sell')).body.items.map((o: { id: string }) => o.id)).not.toContain(orderId);
+    expectProblem(await stranger.client.get(`/api/v1/orders/${orderId}`), 404, 'not_found');
+    expect((await official.client.get(`/api/v1/orders/${orderId}`)).body.recipient.phone).toBe('138****5678');
+    expectProblem(await stranger.client.get(`/api/v1/checkouts/${c.body.id}`), 404, 'not_found');
+    void VILLAGE_B;
+  });
+});
+
+describe('cart and addresses', () => {
+  it('keeps a cart with current prices, checks out from it and empties the bought lines', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 990);
+    expect((await b.client.put(`/api/v1/cart/items/${s1}`, { quantity: 3 })).body.totalFen).toBe(2970);
+    expectProblem(await b.client.put('/api/v1/cart/items/sku_missing', { quantity: 1 }), 404, 'not_found');
+    const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 3 }], addressId: b.addressId, fromCart: true });
+    expect(c.status).toBe(201);
+    expect((await b.client.get('/api/v1/cart')).body.items).toHaveLength(0);
+  });
+
+  it('addresses: unknown regions refused, another buyer’s address is not found, delete keeps orders’ copy', async () => {
+    const b = await buyerWithAddress();
+    const other = await buyerWithAddress();
+    expectProblem(await b.client.post('/api/v1/me/addresses', { recipientName: '李四', phone: '13812345678', regionCode: '999999', detail: '某路' }), 422, 'validation_failed');
+    expectProblem(await b.client.patch(`/api/v1/me/addresses/${other.addressId}`, { detail: '改地址' }), 404, 'not_found');
+    expectProblem(await b.client.delete(`/api/v1/me/addresses/${other.addressId}`), 404, 'not_found');
+    const def = await b.client.post('/api/v1/me/addresses', { recipientName: '王五', phone: '13912345678', regionCode: '220622100', detail: '靖宇镇', isDefault: true });
+    expect((await b.client.get('/api/v1/me/addresses')).body.items.find((a: { isDefault: boolean }) => a.isDefault).id).toBe(def.body.id);
+    expect((await b.client.delete(`/api/v1/me/addresses/${def.body.id}`)).status).toBe(200);
+  });
+});
