@@ -12,7 +12,7 @@ export interface BackupResult {
 }
 
 /**
- * Takes a consistent copy while the server runs. SQLite: the online backup API copies
+ * Takes a consistent copy while the server runs. SQLite: VACUUM INTO copies
  * a consistent snapshot even with writers active (WAL). Uploads are written once under
  * new names and never changed, so copying the folder after the database snapshot holds
  * every file the snapshot refers to. PostgreSQL: pg_dump, which is consistent by design.
@@ -31,7 +31,9 @@ export async function backup(config: Config, targetRoot: string): Promise<Backup
     const db = new SqliteDatabase(config.sqlitePath, { fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
-      await db.backup(database);
+      // VACUUM INTO copies one read transaction's snapshot. (The page-by-page backup API
+      // restarts whenever a writer commits, and under steady writes may never finish.)
+      db.prepare('VACUUM INTO ?').run(database);
     } finally {
       db.close();
     }

@@ -9,8 +9,6 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DbHandle<DB> {
   db: Kysely<DB>;
   dialect: Dialect;
-  /** Consistent online copy of the database file (SQLite only). */
-  backupTo?: (file: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -61,10 +59,6 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
   return {
     db,
     dialect: 'sqlite',
-    backupTo: async (target) => {
-      // better-sqlite3's backup uses SQLite's online backup API: consistent while writers run.
-      await sqlite.backup(target);
-    },
     close: () => db.destroy(),
   };
 }
