@@ -455,6 +455,20 @@ export async function adjustStock(ctx: Ctx, skuId: string, input: { delta: numbe
   });
 }
 
+/**
+ * Stock change by the system (a return received, a reservation released), with no access
+ * check: the caller has done it. Same conditional update and movement row as adjustStock.
+ */
+export async function changeStockAsSystem(ctx: Ctx, skuId: string, delta: number, reason: string): Promise<number> {
+  const row = await ctx.db.updateTable('sku')
+    .set((eb) => ({ stock_available: eb('stock_available', '+', delta), updated_at: nowIso() }))
+    .where('id', '=', skuId).where((eb) => eb.between(eb('stock_available', '+', delta), 0, MAX_STOCK))
+    .returning(['stock_available', 'county_code']).executeTakeFirst();
+  if (!row) throw new AppError(409, delta > 0 ? 'stock_limit' : 'insufficient_stock', 'The stock change would leave stock out of range');
+  await ctx.db.insertInto('stock_movement').values({ id: newId('stockMovement'), sku_id: skuId, county_code: row.county_code, delta, stock_after: row.stock_available, reason, actor_id: ctx.actor?.userId ?? null, created_at: nowIso() }).execute();
+  return row.stock_available;
+}
+
 export async function listStockMovements(ctx: Ctx, skuId: string, q: { cursor?: string | undefined; limit: number }) {
   const s = await ctx.db.selectFrom('sku').select(['id', 'product_id']).where('id', '=', skuId).executeTakeFirst();
   if (!s) throw notFound('SKU');

@@ -5,7 +5,7 @@
  */
 export { orderRoutes, startOrderJobs } from './orders.routes.js';
 export { placeCheckout, cancelCheckout, expireCheckouts, handlePaymentEvent, getCheckout } from './checkout.service.js';
-export { loadVisibleOrder, orderViews, getOrder } from './orders.service.js';
+export { loadVisibleOrder, orderViews, getOrder, transitionOrder } from './orders.service.js';
 export { ORDER_TRANSITIONS, canMove } from './transitions.js';
 export { quoteShipping } from './shipping.js';
 export { ORDER_STATUSES, ORDER_SOURCES, type OrderStatus, type OrderSource, type OrdersTables } from './orders.tables.js';

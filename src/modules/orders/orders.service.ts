@@ -10,6 +10,7 @@ import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { regionLabel } from '../regions/index.js';
 import type { OrderStatus, ShopOrderTable } from './orders.tables.js';
+import { canMove } from './transitions.js';
 
 /** Center staff and officials read a county's orders; officials see recipients masked. */
 const COUNTY_READERS: readonly Role[] = ['center_admin', 'operator', 'official'];
@@ -222,4 +223,24 @@ export async function putShippingPolicy(ctx: Ctx, supplierId: string, input: Shi
     await recordAudit(tx, { action: 'shipping_policy.updated', targetType: 'supplier', targetId: s.id, countyCode: s.county_code, detail: { ...input } });
   });
   return getShippingPolicy(ctx, supplierId);
+}
+
+// ---- lifecycle -------------------------------------------------------------------------------
+
+/**
+ * Moves an order along ORDER_TRANSITIONS with one conditional update (`WHERE status = :from`),
+ * so two requests racing cannot both move it. The caller has loaded the order with the right
+ * access check and runs inside its transaction; `set` carries the columns the step fills in
+ * (shipped_at, carrier, …). Throws 409 invalid_transition / concurrent_change.
+ */
+export async function transitionOrder(ctx: Ctx, order: ShopOrderTable, to: OrderStatus, set: Partial<ShopOrderTable> = {}, audit?: Record<string, unknown>) {
+  if (!canMove(order.status, to)) {
+    throw new AppError(409, 'invalid_transition', `An order that is ${order.status} cannot become ${to}`, [], { from: order.status, to });
+  }
+  const now = nowIso();
+  const res = await ctx.db.updateTable('shop_order').set({ ...set, status: to, updated_at: now })
+    .where('id', '=', order.id).where('status', '=', order.status).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The order changed just now; reload and try again');
+  await recordAudit(ctx, { action: `order.${to}`, targetType: 'order', targetId: order.id, countyCode: order.county_code, detail: { from: order.status, ...audit } });
+  return { ...order, ...set, status: to, updated_at: now };
 }
