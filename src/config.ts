@@ -27,6 +27,8 @@ const EnvSchema = Type.Object({
   WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the address buyers and payment providers reach this server at' })),
   ORDER_PAYMENT_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+  AUTO_CONFIRM_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 10 }),
+  CENTER_SERVICE_FEE_BP: Type.Integer({ minimum: 0, maximum: 5000, default: 0 }),
   TRUST_PROXY: Type.String({ default: 'false', description: "'false', a hop count, or proxy addresses/CIDRs separated by commas" }),
   SMS_PROVIDER: Type.Union([Type.Literal('dev'), Type.Literal('aliyun')], { default: 'dev' }),
   ALIYUN_SMS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -95,6 +97,10 @@ export interface Config {
   readonly publicUrl: string;
   /** How long an unpaid checkout holds its stock before it is cancelled. */
   readonly orderPaymentMinutes: number;
+  /** Days after shipping when an order the buyer has not confirmed is completed for them. */
+  readonly autoConfirmDays: number;
+  /** The center's service fee on each completed order, in basis points of the goods amount. */
+  readonly centerServiceFeeBp: number;
   /** Absent: the development provider that logs codes instead of sending them. */
   readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
   /** Which payment provider takes the money: the built-in sandbox (default) or WeChat Pay. */
@@ -155,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDir: e.WEB_DIR,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     orderPaymentMinutes: e.ORDER_PAYMENT_MINUTES,
+    autoConfirmDays: e.AUTO_CONFIRM_DAYS,
+    centerServiceFeeBp: e.CENTER_SERVICE_FEE_BP,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     aliyunSms: e.SMS_PROVIDER === 'aliyun'
       ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }
