@@ -31,6 +31,7 @@ import { catalogRoutes } from './modules/catalog/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { sandboxPayRoutes } from './modules/payments/index.js';
 import { ledgerRoutes } from './modules/ledger/index.js';
+import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
 
 export interface BuildOptions {
   sms?: SmsProvider;
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(catalogRoutes(deps));
     await api.register(sandboxPayRoutes(deps));
     await api.register(ledgerRoutes(deps));
+    await api.register(fulfilmentRoutes(deps));
   }, { prefix: '/api/v1' });
 
   const webDir = findWebDir(config);
@@ -175,7 +177,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
   }
 
-  const stopJobs = opts.jobs ? ((a, b) => () => { a(); b(); })(startLicenceJobs(deps), startOrderJobs(deps)) : () => {};
+  const stopJobs = opts.jobs ? ((a, b, c) => () => { a(); b(); c(); })(startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps)) : () => {};
 
   return {
     app,

@@ -12,6 +12,7 @@ const CENTER: Role[] = ['center_admin', 'operator'];
 const SUPPLIER_READERS: Role[] = ['center_admin', 'operator', 'official', 'supplier'];
 const SUPPLIER_EDITORS: Role[] = ['center_admin', 'operator', 'supplier'];
 const LEDGER_READERS: Role[] = ['center_admin', 'operator', 'official'];
+const SHEET: Role[] = ['supplier', 'center_admin', 'operator'];
 const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/auth/signup': 'public',
   'POST /api/v1/auth/login': 'public',
@@ -91,6 +92,14 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'GET /api/v1/ledger/accounts/:accountId/postings': [...LEDGER_READERS, 'supplier', 'host'],
   'GET /api/v1/ledger/entries/:entryId': LEDGER_READERS,
   'GET /api/v1/ledger/trial-balance': LEDGER_READERS,
+  'GET /api/v1/fulfilment/orders': SHEET,
+  'POST /api/v1/fulfilment/orders/:orderId/ship': SHEET,
+  'POST /api/v1/fulfilment/ship-batch': SHEET,
+  'POST /api/v1/fulfilment/orders/:orderId/deliver': SHEET,
+  'POST /api/v1/orders/:orderId/confirm-receipt': ['buyer'],
+  'GET /api/v1/fulfilment/exports/pick-list': SHEET,
+  'GET /api/v1/fulfilment/exports/packing-list': SHEET,
+  'POST /api/v1/fulfilment/imports/tracking': SHEET,
 };
 
 let t: TestApp;

@@ -8,4 +8,5 @@ export { placeCheckout, cancelCheckout, expireCheckouts, handlePaymentEvent, get
 export { loadVisibleOrder, orderViews, getOrder, transitionOrder } from './orders.service.js';
 export { ORDER_TRANSITIONS, canMove } from './transitions.js';
 export { quoteShipping } from './shipping.js';
+export { OrderView } from './orders.schema.js';
 export { ORDER_STATUSES, ORDER_SOURCES, type OrderStatus, type OrderSource, type OrdersTables } from './orders.tables.js';
