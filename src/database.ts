@@ -1,4 +1,5 @@
 import type { AccountsTables } from './modules/accounts/accounts.tables.js';
+import type { AftersalesTables } from './modules/aftersales/aftersales.tables.js';
 import type { AuditTables } from './modules/audit/audit.tables.js';
 import type { CatalogTables } from './modules/catalog/catalog.tables.js';
 import type { FilesTables } from './modules/files/files.tables.js';
@@ -10,4 +11,4 @@ import type { SuppliersTables } from './modules/suppliers/suppliers.tables.js';
 
 /** All tables, each owned by one module (see that module's *.tables.ts). */
 export interface Database
-  extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables {}
+  extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables {}

@@ -28,6 +28,7 @@ export const ID_PREFIXES = {
   order: 'ord',
   orderItem: 'oit',
   paymentRefund: 'prf',
+  aftersalesCase: 'afs',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -67,10 +67,11 @@ describe('buyer: storefront product page on a phone', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'b2-product-page', true);
 
-    // Buying opens in a later release: an honest toast, no fake order.
+    // Buying needs an account: a signed-out visitor is sent to sign in, with the way back kept.
     await page.getByRole('button', { name: '立即购买' }).click();
-    await page.getByText('下单功能即将开放').waitFor();
-    await shot(page, 'b3-ordering-soon-toast');
+    await page.waitForURL(new RegExp(`/me\\?return=${encodeURIComponent(`/p/${productId}`)}$`));
+    await page.getByText('登录后就能下单').waitFor();
+    await shot(page, 'b3-sign-in-to-buy');
     expect(errors).toEqual([]);
   });
 

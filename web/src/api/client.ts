@@ -88,12 +88,14 @@ export interface RequestOptions {
   body?: unknown;
   form?: FormData;
   signal?: AbortSignal | undefined;
+  /** Extra headers, e.g. Idempotency-Key. */
+  headers?: Record<string, string> | undefined;
 }
 
 const API_BASE = '/api/v1';
 
 async function send(method: string, path: string, opts: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.form) {
     body = opts.form;

@@ -281,6 +281,8 @@ export interface StoreSku {
   stockAvailable: number;
   saleMode: SaleMode;
   shipsFrom: string | null;
+  /** Most one buyer may buy of this SKU in all; null = no limit. */
+  maxPerBuyer: number | null;
 }
 
 export interface StoreLicence {

@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh-CN';
+import { buyEn } from './buy.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -264,9 +265,6 @@ export const en: Record<MessageKey, string> = {
   'store.productGone': 'This product does not exist or is no longer on sale.',
   'store.live.title': 'Live rooms open soon',
   'store.live.hint': 'Local hosts’ live selling is being prepared and will appear here. Meanwhile, browse the village products.',
-  'store.cart.title': 'Ordering opens soon',
-  'store.cart.hint': 'The cart and checkout are being prepared; you will pay here once they open.',
-  'store.orderingSoon': 'Ordering opens soon — stay tuned',
   'store.addToCart': 'Add to cart',
   'store.buyNow': 'Buy now',
   'store.imageN': 'Product photo {n}',
@@ -304,7 +302,6 @@ export const en: Record<MessageKey, string> = {
   'me.roles': 'My roles',
   'me.openConsole': 'Open the console',
   'me.orders': 'My orders',
-  'me.ordersSoon': 'Your orders will show here once ordering opens.',
 
   'admin.title': 'Fengshou Console',
   'admin.loginIntro': 'For the county e-commerce service center’s staff, suppliers and hosts.',
@@ -639,4 +636,6 @@ export const en: Record<MessageKey, string> = {
   'auditAction.selection.added': 'Added to selection base',
   'auditAction.selection.updated': 'Selection terms changed',
   'auditAction.selection.removed': 'Removed from selection base',
+
+  ...buyEn,
 };

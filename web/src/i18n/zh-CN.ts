@@ -1,4 +1,6 @@
 /** 简体中文: the default catalogue and the source of every key. */
+import { buyZhCN } from './buy.zh-CN';
+
 export const zhCN = {
   'app.name': '丰收',
 
@@ -268,9 +270,6 @@ export const zhCN = {
   'store.productGone': '商品不存在或已下架。',
   'store.live.title': '直播间即将开放',
   'store.live.hint': '本地主播的直播带货正在筹备中，开播后会在这里看到。先去逛逛乡亲们的好物吧。',
-  'store.cart.title': '下单功能即将开放',
-  'store.cart.hint': '购物车和下单正在准备中，开放后就能在这里结算。',
-  'store.orderingSoon': '下单功能即将开放，敬请期待',
   'store.addToCart': '加入购物车',
   'store.buyNow': '立即购买',
   'store.imageN': '商品图片 {n}',
@@ -309,7 +308,6 @@ export const zhCN = {
   'me.roles': '我的身份',
   'me.openConsole': '进入运营后台',
   'me.orders': '我的订单',
-  'me.ordersSoon': '下单功能开放后，订单会显示在这里。',
 
   // ---- console frame ----
   'admin.title': '丰收运营后台',
@@ -654,6 +652,8 @@ export const zhCN = {
   'auditAction.selection.added': '加入选品库',
   'auditAction.selection.updated': '修改选品条款',
   'auditAction.selection.removed': '移出选品库',
+
+  ...buyZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,11 +1,13 @@
-import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useI18n, type Lang } from '../../i18n';
 import { setElderMode, useElderMode } from '../../shared/elder';
 import { problemText } from '../../shared/problems';
 import { CONSOLE_ROLES, hasRole, useSession } from '../../shared/session';
 import { PasswordLoginForm, SignupForm, SmsLoginForm } from './AuthForms';
 import { ErrorState } from './States';
+import { safeReturn } from './buy';
+import { ORDER_TABS } from './OrdersPage';
 
 type Mode = 'password' | 'sms' | 'signup';
 
@@ -102,8 +104,15 @@ function Profile() {
         </section>
       )}
       <section className="panel" aria-labelledby="orders-h">
-        <h2 id="orders-h">{t('me.orders')}</h2>
-        <p className="form-note" style={{ margin: 0 }}>{t('me.ordersSoon')}</p>
+        <div className="panel-head">
+          <h2 id="orders-h">{t('me.orders')}</h2>
+          <Link to="/me/orders" className="more-link">{t('me.allOrders')} ›</Link>
+        </div>
+        <nav className="order-shortcuts" aria-labelledby="orders-h">
+          {ORDER_TABS.filter((x) => x.status).map((x) => (
+            <Link key={x.key} to={`/me/orders?status=${x.key}`}>{t(`orders.tab.${x.key}` as 'orders.tab.all')}</Link>
+          ))}
+        </nav>
       </section>
       <Settings />
       <div style={{ padding: '0 8px' }}>
@@ -118,11 +127,19 @@ function Profile() {
 export function MePage() {
   const { t } = useI18n();
   const session = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const back = safeReturn(params.get('return'));
+  // Sent here to sign in on the way to buying: go back once signed in.
+  useEffect(() => {
+    if (session.status === 'signedIn' && back) navigate(back, { replace: true });
+  }, [session.status, back, navigate]);
   if (session.status === 'loading') return <div className="state" role="status">{t('common.loading')}</div>;
   if (session.status === 'signedIn' && session.user) return <Profile />;
   return (
     <>
       <header className="store-header"><h1 className="page-title">{t('store.tab.me')}</h1></header>
+      {back && <p className="signin-reason" role="note">{t('me.signInToBuy')}</p>}
       {session.status === 'error' ? <ErrorState error={session.error} onRetry={() => void session.refresh()} /> : <SignIn />}
       <Settings />
     </>

@@ -11,7 +11,9 @@ import { Price } from './Price';
 import { ProductImage } from './ProductCard';
 import { BatchSection, LicenceSection, ReturnsSection, SupplierSection } from './ProductSections';
 import { EmptyState, ErrorState } from './States';
-import { useToast } from './Toast';
+import { signInPath } from './buy';
+import { BuySheet, type BuyMode } from './BuySheet';
+import { useSession } from '../../shared/session';
 
 function Gallery({ product }: { product: StoreProduct }) {
   const { t } = useI18n();
@@ -62,17 +64,15 @@ function SkuPicker({ skus, selected, onSelect, unit }: { skus: StoreSku[]; selec
   );
 }
 
-function BuyBar({ disabled }: { disabled: boolean }) {
+function BuyBar({ disabled, onOpen }: { disabled: boolean; onOpen: (mode: BuyMode) => void }) {
   const { t } = useI18n();
-  const toast = useToast();
-  const soon = () => toast(t('store.orderingSoon'));
   return (
     <div className="buybar">
       <Link to="/" className="icon-link"><IconHome size={20} />{t('store.tab.home')}</Link>
       <Link to="/cart" className="icon-link"><IconCart size={20} />{t('store.tab.cart')}</Link>
       <div className="buttons">
-        <button type="button" className="add-cart" onClick={soon} disabled={disabled}>{t('store.addToCart')}</button>
-        <button type="button" className="buy-now" onClick={soon} disabled={disabled}>{disabled ? t('store.soldOut') : t('store.buyNow')}</button>
+        <button type="button" className="add-cart" onClick={() => onOpen('cart')} disabled={disabled}>{t('store.addToCart')}</button>
+        <button type="button" className="buy-now" onClick={() => onOpen('buy')} disabled={disabled}>{disabled ? t('store.soldOut') : t('store.buyNow')}</button>
       </div>
     </div>
   );
@@ -84,6 +84,13 @@ function ProductView({ product }: { product: StoreProduct }) {
   const [selected, setSelected] = useState<StoreSku | undefined>(firstAvailable);
   useEffect(() => { document.title = `${product.title} - ${t('app.name')}`; }, [product.title, t]);
   const soldOut = product.skus.every((s) => s.stockAvailable <= 0);
+  const session = useSession();
+  const navigate = useNavigate();
+  const [sheet, setSheet] = useState<BuyMode | null>(null);
+  const open = (mode: BuyMode) => {
+    if (session.status !== 'signedIn') navigate(signInPath(`/p/${product.id}`));
+    else setSheet(mode);
+  };
   return (
     <>
       <Gallery product={product} />
@@ -119,7 +126,8 @@ function ProductView({ product }: { product: StoreProduct }) {
         </section>
       )}
       <ReturnsSection policy={product.returnsPolicy} />
-      <BuyBar disabled={soldOut} />
+      <BuyBar disabled={soldOut} onOpen={open} />
+      {sheet && <BuySheet product={product} mode={sheet} selected={selected} onSelect={setSelected} onClose={() => setSheet(null)} />}
     </>
   );
 }

@@ -21,12 +21,6 @@ export function LivePage() {
   return <PlaceholderPage heading={t('store.tab.live')} title={t('store.live.title')} linkText={t('store.goShopping')}>{t('store.live.hint')}</PlaceholderPage>;
 }
 
-/** 购物车: ordering opens in a later release. */
-export function CartPage() {
-  const { t } = useI18n();
-  return <PlaceholderPage heading={t('store.tab.cart')} title={t('store.cart.title')} linkText={t('store.goShopping')}>{t('store.cart.hint')}</PlaceholderPage>;
-}
-
 export function NotFoundPage() {
   const { t } = useI18n();
   return <PlaceholderPage heading={t('app.name')} title={t('store.notFound')} linkText={t('store.backHome')} />;

@@ -1,6 +1,10 @@
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { useElderMode } from '../../shared/elder';
-import { CartPage, LivePage, NotFoundPage } from './SimplePages';
+import { LivePage, NotFoundPage } from './SimplePages';
+import { CartPage } from './CartPage';
+import { CheckoutPage } from './CheckoutPage';
+import { OrderDetailPage, OrdersPage } from './OrdersPage';
+import { PayPage } from './PayPage';
 import { CategoriesPage } from './CategoriesPage';
 import { CategoryPage } from './CategoryPage';
 import { HomePage } from './HomePage';
@@ -16,10 +20,12 @@ export function StoreApp() {
   const elder = useElderMode();
   const { pathname } = useLocation();
   const onProduct = pathname.startsWith('/p/');
+  // Pages with their own bottom bar (buy, submit, pay) hide the tab bar.
+  const ownBar = onProduct || pathname === '/checkout' || pathname.startsWith('/pay/') || pathname.startsWith('/me/orders/');
   return (
     <ToastProvider>
       <div className={elder ? 'store elder' : 'store'}>
-        <main className={onProduct ? 'store-main with-buybar' : 'store-main'}>
+        <main className={ownBar ? 'store-main with-buybar' : 'store-main'}>
           <Routes>
             <Route index element={<HomePage />} />
             <Route path="c" element={<CategoriesPage />} />
@@ -28,11 +34,15 @@ export function StoreApp() {
             <Route path="p/:id" element={<ProductPage />} />
             <Route path="live" element={<LivePage />} />
             <Route path="cart" element={<CartPage />} />
+            <Route path="checkout" element={<CheckoutPage />} />
+            <Route path="pay/:id" element={<PayPage />} />
             <Route path="me" element={<MePage />} />
+            <Route path="me/orders" element={<OrdersPage />} />
+            <Route path="me/orders/:id" element={<OrderDetailPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </main>
-        {!onProduct && <TabBar />}
+        {!ownBar && <TabBar />}
       </div>
     </ToastProvider>
   );
