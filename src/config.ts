@@ -27,6 +27,7 @@ const EnvSchema = Type.Object({
   WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the address buyers and payment providers reach this server at' })),
   ORDER_PAYMENT_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+  AFTERSALES_ESCALATE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48, description: 'hours without a supplier answer after which a buyer may take an after-sales case to the center' }),
   AUTO_CONFIRM_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 10 }),
   CENTER_SERVICE_FEE_BP: Type.Integer({ minimum: 0, maximum: 5000, default: 0 }),
   TRUST_PROXY: Type.String({ default: 'false', description: "'false', a hop count, or proxy addresses/CIDRs separated by commas" }),
@@ -97,6 +98,8 @@ export interface Config {
   readonly publicUrl: string;
   /** How long an unpaid checkout holds its stock before it is cancelled. */
   readonly orderPaymentMinutes: number;
+  /** Hours a supplier has to answer an after-sales case before the buyer may escalate it. */
+  readonly aftersalesEscalateHours: number;
   /** Days after shipping when an order the buyer has not confirmed is completed for them. */
   readonly autoConfirmDays: number;
   /** The center's service fee on each completed order, in basis points of the goods amount. */
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDir: e.WEB_DIR,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     orderPaymentMinutes: e.ORDER_PAYMENT_MINUTES,
+    aftersalesEscalateHours: e.AFTERSALES_ESCALATE_HOURS,
     autoConfirmDays: e.AUTO_CONFIRM_DAYS,
     centerServiceFeeBp: e.CENTER_SERVICE_FEE_BP,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
