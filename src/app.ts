@@ -31,6 +31,7 @@ import { catalogRoutes } from './modules/catalog/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { sandboxPayRoutes } from './modules/payments/index.js';
 import { ledgerRoutes } from './modules/ledger/index.js';
+import { aftersalesRoutes } from './modules/aftersales/index.js';
 import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
 
 export interface BuildOptions {
@@ -160,6 +161,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(catalogRoutes(deps));
     await api.register(sandboxPayRoutes(deps));
     await api.register(ledgerRoutes(deps));
+    await api.register(aftersalesRoutes(deps));
     await api.register(fulfilmentRoutes(deps));
   }, { prefix: '/api/v1' });
 
