@@ -15,7 +15,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       'test/browser/vitest.browser.config.ts',
-      { test: { name: 'unit', include: ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'] } },
+      { test: { name: 'unit', include: ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'sqlite', include: dbTests, exclude: notDb, env: { DB: 'sqlite' }, testTimeout: 30_000, hookTimeout: 60_000 } },
       { test: { name: 'postgres', include: dbTests, exclude: [...notDb, sqliteOnly], env: { DB: 'postgres' }, testTimeout: 30_000, hookTimeout: 60_000 } },
     ],

@@ -85,9 +85,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app);
 
-  const dbHandle = await connectDb<Database>({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, ...(opts.pgSchema ? { pgSchema: opts.pgSchema } : {}) });
+  const pgSchema = opts.pgSchema ?? config.databaseSchema;
+  const dbHandle = await connectDb<Database>({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, ...(pgSchema ? { pgSchema } : {}) });
   // On PostgreSQL the bookkeeping lives in the schema we run in (public unless told otherwise).
-  const migrationSchema = dbHandle.dialect === 'postgres' ? (opts.pgSchema ?? 'public') : undefined;
+  const migrationSchema = dbHandle.dialect === 'postgres' ? (pgSchema ?? 'public') : undefined;
   await migrateToLatest(dbHandle.db, migrationSchema);
 
   const regions = opts.regions ?? openRegionSource(config.regionsDb);

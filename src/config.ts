@@ -25,11 +25,12 @@ const EnvSchema = Type.Object({
   REGIONS_DB: Type.Optional(Type.String({ minLength: 1 })),
   SEED_DEMO: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
   WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', description: 'PostgreSQL schema to run in (default public)' })),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'the address buyers and payment providers reach this server at' })),
   ORDER_PAYMENT_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
-  AFTERSALES_ESCALATE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48, description: 'hours without a supplier answer after which a buyer may take an after-sales case to the center' }),
   AUTO_CONFIRM_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 10 }),
   CENTER_SERVICE_FEE_BP: Type.Integer({ minimum: 0, maximum: 5000, default: 0 }),
+  AFTERSALES_ESCALATE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48, description: 'hours without a supplier answer after which a buyer may take an after-sales case to the center' }),
   TRUST_PROXY: Type.String({ default: 'false', description: "'false', a hop count, or proxy addresses/CIDRs separated by commas" }),
   SMS_PROVIDER: Type.Union([Type.Literal('dev'), Type.Literal('aliyun')], { default: 'dev' }),
   ALIYUN_SMS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -76,6 +77,8 @@ export interface Config {
   /** Absent means the embedded SQLite database in dataDir. */
   readonly databaseUrl: string | undefined;
   readonly sqlitePath: string;
+  /** PostgreSQL schema the tables live in; undefined = public. */
+  readonly databaseSchema: string | undefined;
   readonly uploadsDir: string;
   readonly logLevel: string;
   readonly cookieSecure: boolean;
@@ -98,12 +101,12 @@ export interface Config {
   readonly publicUrl: string;
   /** How long an unpaid checkout holds its stock before it is cancelled. */
   readonly orderPaymentMinutes: number;
-  /** Hours a supplier has to answer an after-sales case before the buyer may escalate it. */
-  readonly aftersalesEscalateHours: number;
   /** Days after shipping when an order the buyer has not confirmed is completed for them. */
   readonly autoConfirmDays: number;
   /** The center's service fee on each completed order, in basis points of the goods amount. */
   readonly centerServiceFeeBp: number;
+  /** Hours a supplier has to answer an after-sales case before the buyer may escalate it. */
+  readonly aftersalesEscalateHours: number;
   /** Absent: the development provider that logs codes instead of sending them. */
   readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
   /** Which payment provider takes the money: the built-in sandbox (default) or WeChat Pay. */
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     databaseUrl: e.DATABASE_URL,
     sqlitePath: path.join(dataDir, 'fengshou.db'),
+    databaseSchema: e.DATABASE_SCHEMA,
     uploadsDir: path.join(dataDir, 'uploads'),
     logLevel: e.LOG_LEVEL,
     cookieSecure: e.COOKIE_SECURE === 'true',
@@ -164,9 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDir: e.WEB_DIR,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     orderPaymentMinutes: e.ORDER_PAYMENT_MINUTES,
-    aftersalesEscalateHours: e.AFTERSALES_ESCALATE_HOURS,
     autoConfirmDays: e.AUTO_CONFIRM_DAYS,
     centerServiceFeeBp: e.CENTER_SERVICE_FEE_BP,
+    aftersalesEscalateHours: e.AFTERSALES_ESCALATE_HOURS,
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     aliyunSms: e.SMS_PROVIDER === 'aliyun'
       ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }

@@ -24,6 +24,8 @@ export interface TestApp extends Built {
   sms: ReturnType<typeof devSmsProvider>;
   client(): TestClient;
   dataDir: string;
+  /** The PostgreSQL schema of this app's database (DB=postgres only). */
+  pgSchema: string | undefined;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, opts: { job
     config,
     sms,
     dataDir,
+    pgSchema,
     client: () => new TestClient(built),
     close: async () => {
       await built.close();
