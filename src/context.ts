@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './database.js';
 import type { Dialect } from './platform/db/connect.js';
+import type { TransactionRunner } from './platform/db/group-commit.js';
 import type { Actor } from './platform/http/access.js';
 import type { Storage } from './platform/storage.js';
 import type { SmsProvider } from './modules/accounts/sms.js';
@@ -17,6 +18,8 @@ export interface Deps {
   sms: SmsProvider;
   regions: RegionSource;
   log: FastifyBaseLogger;
+  /** Runs a top-level write transaction: grouped commits on SQLite, one transaction each on PostgreSQL. */
+  transact: TransactionRunner<Database>;
 }
 
 /** The first argument of every service function: who is asking, and through which connection. */
@@ -39,5 +42,5 @@ export function systemCtx(deps: Deps): Ctx {
 /** Runs fn in one transaction; nested calls join the outer one. */
 export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  return ctx.deps.db.transaction().execute((trx) => fn({ ...ctx, db: trx }));
+  return ctx.deps.transact((trx) => fn({ ...ctx, db: trx }));
 }

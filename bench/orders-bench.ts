@@ -1,0 +1,117 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { createTestApp, type TestApp } from '../test/helpers.js';
+import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser } from '../test/factories.js';
+
+/**
+ * Checkout and flash-sale benchmarks over real HTTP on loopback.
+ *   npx tsx bench/orders-bench.ts                 (SQLite)
+ *   DB=postgres npx tsx bench/orders-bench.ts     (PostgreSQL at TEST_DATABASE_URL)
+ * Fixtures come from the test factories (a fresh database, no demo seed).
+ */
+interface Buyer { cookie: string; csrf: string; addressId: string }
+
+function pct(sorted: number[], p: number) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1) : '-';
+}
+
+async function makeBuyers(t: TestApp, n: number): Promise<Buyer[]> {
+  const out: Buyer[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = await makeUser(t, [{ role: 'buyer' }]);
+    const a = await u.client.post('/api/v1/me/addresses', { recipientName: '买家', phone: '13812345678', regionCode: '110105', detail: '一号' });
+    out.push({ cookie: u.client.cookie!, csrf: u.client.csrf!, addressId: a.body.id });
+  }
+  return out;
+}
+
+function call(base: string, b: Buyer, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { cookie: b.cookie, 'x-csrf-token': b.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+/** add to cart → place checkout → start payment → confirm on the sandbox page, per buyer in a loop. */
+async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], skuId: string, concurrency: number, seconds: number) {
+  const lat: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(buyers.slice(0, concurrency).map(async (b) => {
+    while (Date.now() < end) {
+      const t0 = performance.now();
+      await (await call(base, b, 'PUT', `/api/v1/cart/items/${skuId}`, { quantity: 1 })).arrayBuffer();
+      const c = await call(base, b, 'POST', '/api/v1/checkouts', { items: [{ skuId, quantity: 1 }], addressId: b.addressId, fromCart: true }, { 'idempotency-key': `b-${randomUUID()}` });
+      if (c.status !== 201) { errors++; await c.arrayBuffer(); continue; }
+      const { id } = (await c.json()) as { id: string };
+      const p = await call(base, b, 'POST', `/api/v1/checkouts/${id}/pay`, {}, { 'idempotency-key': `p-${randomUUID()}` });
+      const start = (await p.json()) as { url?: string };
+      const ok = await call(base, b, 'POST', `${start.url}/confirm`, {});
+      await ok.arrayBuffer();
+      if (ok.status !== 200) { errors++; continue; }
+      lat.push(performance.now() - t0);
+    }
+  }));
+  const secs = (performance.now() - started) / 1000;
+  lat.sort((a, b) => a - b);
+  // Wait for the asynchronous paid notifications, then count what was really paid.
+  await new Promise((r) => setTimeout(r, 1500));
+  const paid = Number((await t.deps.db.selectFrom('checkout').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'paid').executeTakeFirstOrThrow()).n);
+  console.log(`checkout c=${String(concurrency).padEnd(3)} ${(lat.length / secs).toFixed(0).padStart(6)} checkouts/s  p50 ${pct(lat, 50).padStart(6)} ms  p99 ${pct(lat, 99).padStart(6)} ms  errors ${errors}  paid so far ${paid}`);
+}
+
+/** N buyers at once against the given SKUs; counts orders, sold-out answers and oversold units. */
+async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, requests: number, concurrency: number, label: string) {
+  const lat: number[] = [];
+  let ok = 0;
+  let soldOut = 0;
+  let other = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async (_v, w) => {
+    const b = buyers[w % buyers.length]!;
+    while (next < requests) {
+      const i = next++;
+      const t0 = performance.now();
+      const r = await call(base, b, 'POST', '/api/v1/checkouts', { items: [{ skuId: skuIds[i % skuIds.length], quantity: 1 }], addressId: b.addressId }, { 'idempotency-key': `f-${randomUUID()}` });
+      const body = (await r.json()) as { code?: string };
+      lat.push(performance.now() - t0);
+      if (r.status === 201) ok++;
+      else if (r.status === 409 && body.code === 'sold_out') soldOut++;
+      else other++;
+    }
+  }));
+  const secs = (performance.now() - started) / 1000;
+  lat.sort((a, b) => a - b);
+  const sold = Number((await t.deps.db.selectFrom('order_item').select((eb) => eb.fn.sum('quantity').as('q')).where('sku_id', 'in', skuIds).executeTakeFirstOrThrow()).q ?? 0);
+  const oversold = Math.max(0, sold - stockEach * skuIds.length);
+  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / secs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  orders ${ok}  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
+}
+
+async function main() {
+  const t = await createTestApp({ sandboxPay: { secret: 'bench', notifyDelayMs: 0 } });
+  try {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    console.log(`Fengshou orders benchmark — ${process.env.DB ?? 'sqlite'}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+    const { operator } = await makeCounty(t, COUNTY_A);
+    const sup = await makeSupplier(t);
+    await makeLicence(t, operator.client, sup, 'produce_certificate');
+    const big = (await makeProduct(t, operator.client, sup, { skus: [{ priceFen: 990, stock: 10_000_000 }], publish: true })).skuIds[0]!;
+    const buyers = await makeBuyers(t, 100);
+
+    for (const c of [1, 10, 50]) await checkoutBench(t, base, buyers, big, c, 5);
+
+    const hot = (await makeProduct(t, operator.client, sup, { title: '秒杀蓝莓', skus: [{ priceFen: 990, stock: 200 }], publish: true })).skuIds[0]!;
+    await flashSale(t, base, buyers, [hot], 200, 5000, 100, 'one SKU, 200 units');
+    const many: string[] = [];
+    const p = await makeProduct(t, operator.client, sup, { title: '千款', skus: Array.from({ length: 1000 }, (_v, i) => ({ spec: `规格${i}`, priceFen: 990, stock: 5 })), publish: true });
+    many.push(...p.skuIds);
+    await flashSale(t, base, buyers, many, 5, 5000, 100, '1,000 SKUs × 5');
+  } finally {
+    await t.close();
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
