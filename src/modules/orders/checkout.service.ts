@@ -91,6 +91,16 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   const earlier = await replay();
   if (earlier) return earlier;
 
+  // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
+  // a write transaction; the conditional decrement inside the transaction stays the authority.
+  const stock = await ctx.deps.db.selectFrom('sku').select(['id', 'stock_available']).where('id', 'in', input.items.map((l) => l.skuId)).execute();
+  input.items.forEach((l, i) => {
+    const s = stock.find((x) => x.id === l.skuId);
+    if (s && s.stock_available === 0) {
+      throw new AppError(409, 'sold_out', 'This item is sold out', [{ pointer: `/body/items/${i}/quantity`, detail: '0 left', code: 'sold_out' }], { skuId: l.skuId, available: 0 });
+    }
+  });
+
   try {
     const checkoutId = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hash));
     return { replayed: false, checkout: await getCheckout(ctx, checkoutId) };
