@@ -90,10 +90,12 @@ describe('a crash in the middle of a stream of orders', () => {
     const deadline = Date.now() + 20_000;
     while (answered.length < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(answered.length, "orders answered before the crash").toBeGreaterThanOrEqual(60);
+    // Listen for the exit before killing: it can come before the streams have wound down.
+    const exited = new Promise((r) => server.once('exit', r));
     server.kill('SIGKILL');
     stop = true;
     await Promise.all(streams);
-    await new Promise((r) => server.once('exit', r));
+    await exited;
 
     server = startServer(port);
     try {
