@@ -26,6 +26,7 @@ import { regionRoutes, openRegionSource, type RegionSource } from './modules/reg
 import { fileRoutes } from './modules/files/index.js';
 import { supplierRoutes } from './modules/suppliers/index.js';
 import { startLicenceJobs } from './flows/licence-expiry.js';
+import { startRefundRetryJob } from './flows/refund-retry.js';
 import { supplierStatusRoutes } from './flows/supplier-status.js';
 import { orderRoutes, startOrderJobs } from './modules/orders/index.js';
 import { catalogRoutes } from './modules/catalog/index.js';
@@ -184,7 +185,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
   }
 
-  const stopJobs = opts.jobs ? ((a, b, c) => () => { a(); b(); c(); })(startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps)) : () => {};
+  const stoppers = opts.jobs ? [startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps), startRefundRetryJob(deps)] : [];
+  const stopJobs = () => stoppers.forEach((stop) => stop());
 
   return {
     app,

@@ -405,9 +405,31 @@ async function refundLatePayment(deps: Deps, c: CheckoutTable, event: Extract<Pa
     return id;
   });
   if (!created) return;
+  await startLateRefund(deps, { refundNo, paymentNo: c.payment_no, transactionId: event.transactionId, amountFen: c.total_fen });
+}
+
+/**
+ * Asks the provider to give back a late payment. A failure is logged and the refund stays
+ * pending: the notification is still acknowledged, and retryLateRefunds tries again.
+ */
+async function startLateRefund(deps: Deps, r: { refundNo: string; paymentNo: string; transactionId: string | null; amountFen: number }) {
   const { provider } = paymentsFor(deps);
-  await provider.startRefund({
-    outRefundNo: refundNo, outTradeNo: c.payment_no, transactionId: event.transactionId, refundFen: c.total_fen, totalFen: c.total_fen,
-    reason: '订单已取消，原路退款', notifyUrl: `${deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`,
-  });
+  try {
+    await provider.startRefund({
+      outRefundNo: r.refundNo, outTradeNo: r.paymentNo, ...(r.transactionId ? { transactionId: r.transactionId } : {}), refundFen: r.amountFen, totalFen: r.amountFen,
+      reason: '订单已取消，原路退款', notifyUrl: `${deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`,
+    });
+  } catch (err) {
+    deps.log.error({ err, refundNo: r.refundNo }, 'late-payment refund could not be started; will retry');
+  }
+}
+
+/** Retries late-payment refunds still pending after a while (the provider was down, say). */
+export async function retryLateRefunds(deps: Deps, olderThanMs = 5 * 60_000): Promise<number> {
+  const rows = await deps.db.selectFrom('payment_refund').innerJoin('checkout', 'checkout.id', 'payment_refund.checkout_id')
+    .select(['payment_refund.refund_no', 'payment_refund.amount_fen', 'checkout.payment_no', 'checkout.transaction_id'])
+    .where('payment_refund.status', '=', 'pending').where('payment_refund.order_id', 'is', null)
+    .where('payment_refund.created_at', '<=', new Date(Date.now() - olderThanMs).toISOString()).limit(100).execute();
+  for (const r of rows) await startLateRefund(deps, { refundNo: r.refund_no, paymentNo: r.payment_no, transactionId: r.transaction_id, amountFen: r.amount_fen });
+  return rows.length;
 }
