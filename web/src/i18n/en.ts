@@ -1,3 +1,4 @@
+import { aftersalesEn } from './aftersales.en';
 import type { MessageKey } from './zh-CN';
 import { buyEn } from './buy.en';
 
@@ -638,4 +639,5 @@ export const en: Record<MessageKey, string> = {
   'auditAction.selection.removed': 'Removed from selection base',
 
   ...buyEn,
+  ...aftersalesEn,
 };

@@ -1,4 +1,5 @@
 /** 简体中文: the default catalogue and the source of every key. */
+import { aftersalesZhCN } from './aftersales.zh-CN';
 import { buyZhCN } from './buy.zh-CN';
 
 export const zhCN = {
@@ -654,6 +655,7 @@ export const zhCN = {
   'auditAction.selection.removed': '移出选品库',
 
   ...buyZhCN,
+  ...aftersalesZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -113,6 +113,7 @@ function Profile() {
             <Link key={x.key} to={`/me/orders?status=${x.key}`}>{t(`orders.tab.${x.key}` as 'orders.tab.all')}</Link>
           ))}
         </nav>
+        <Link to="/me/aftersales" className="setting-row" data-testid="my-aftersales">{t('myAs.mine')} <span aria-hidden="true">›</span></Link>
       </section>
       <Settings />
       <div style={{ padding: '0 8px' }}>

@@ -9,6 +9,7 @@ import { useSession } from '../../shared/session';
 import { useAsync, useCursorList } from '../../shared/useAsync';
 import { mmss, signInPath, statusKey, useSecondsLeft } from './buy';
 import { ConfirmCancel, OrderAmounts, startPay } from './PayPage';
+import { OrderAftersales } from './aftersales/OrderAftersales';
 import { PageHeader } from './PageHeader';
 import { Price } from './Price';
 import { EmptyState, ErrorState } from './States';
@@ -190,6 +191,7 @@ function OrderDetail({ order, reload }: { order: Order; reload: () => void }) {
         {order.note && <div className="kv"><span>{t('checkout.note')}</span><span>{order.note}</span></div>}
       </section>
       {order.status === 'pending_payment' && <PendingActions order={order} onChanged={reload} />}
+      {order.status !== 'pending_payment' && <OrderAftersales order={order} reload={reload} />}
     </>
   );
 }

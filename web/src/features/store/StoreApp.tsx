@@ -4,6 +4,8 @@ import { LivePage, NotFoundPage } from './SimplePages';
 import { CartPage } from './CartPage';
 import { CheckoutPage } from './CheckoutPage';
 import { OrderDetailPage, OrdersPage } from './OrdersPage';
+import { ApplyPage } from './aftersales/ApplyPage';
+import { CaseDetailPage, CasesPage } from './aftersales/CasesPage';
 import { PayPage } from './PayPage';
 import { CategoriesPage } from './CategoriesPage';
 import { CategoryPage } from './CategoryPage';
@@ -21,7 +23,7 @@ export function StoreApp() {
   const { pathname } = useLocation();
   const onProduct = pathname.startsWith('/p/');
   // Pages with their own bottom bar (buy, submit, pay) hide the tab bar.
-  const ownBar = onProduct || pathname === '/checkout' || pathname.startsWith('/pay/') || pathname.startsWith('/me/orders/');
+  const ownBar = onProduct || pathname === '/checkout' || pathname.startsWith('/pay/') || pathname.startsWith('/me/orders/') || pathname.startsWith('/me/aftersales/');
   return (
     <ToastProvider>
       <div className={elder ? 'store elder' : 'store'}>
@@ -39,6 +41,9 @@ export function StoreApp() {
             <Route path="me" element={<MePage />} />
             <Route path="me/orders" element={<OrdersPage />} />
             <Route path="me/orders/:id" element={<OrderDetailPage />} />
+            <Route path="me/orders/:id/aftersales" element={<ApplyPage />} />
+            <Route path="me/aftersales" element={<CasesPage />} />
+            <Route path="me/aftersales/:id" element={<CaseDetailPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </main>
