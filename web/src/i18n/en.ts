@@ -1,6 +1,7 @@
 import { aftersalesEn } from './aftersales.en';
 import type { MessageKey } from './zh-CN';
 import { buyEn } from './buy.en';
+import { consoleOrdersEn } from './console-orders.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -639,5 +640,6 @@ export const en: Record<MessageKey, string> = {
   'auditAction.selection.removed': 'Removed from selection base',
 
   ...buyEn,
+  ...consoleOrdersEn,
   ...aftersalesEn,
 };

@@ -1,6 +1,7 @@
 /** 简体中文: the default catalogue and the source of every key. */
 import { aftersalesZhCN } from './aftersales.zh-CN';
 import { buyZhCN } from './buy.zh-CN';
+import { consoleOrdersZhCN } from './console-orders.zh-CN';
 
 export const zhCN = {
   'app.name': '丰收',
@@ -655,6 +656,7 @@ export const zhCN = {
   'auditAction.selection.removed': '移出选品库',
 
   ...buyZhCN,
+  ...consoleOrdersZhCN,
   ...aftersalesZhCN,
 };
 

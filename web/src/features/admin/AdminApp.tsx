@@ -9,7 +9,12 @@ import type { Role } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { problemText } from '../../shared/problems';
 import { CONSOLE_ROLES, hasRole, useSession } from '../../shared/session';
+import { AftersalesPage } from '../aftersales/AftersalesPage';
 import { AuditPage } from '../audit/AuditPage';
+import { AllOrdersPage } from '../fulfilment/AllOrdersPage';
+import { OrderSheetPage } from '../fulfilment/OrderSheetPage';
+import { LedgerPage } from '../ledger/LedgerPage';
+import { StatementPage } from '../ledger/StatementPage';
 import { LicenceQueuePage } from '../licences/LicenceQueuePage';
 import { LicenceReviewPage } from '../licences/LicenceReviewPage';
 import { ProductDetailPage } from '../products/ProductDetailPage';
@@ -96,6 +101,11 @@ export default function AdminApp() {
               <Route path="products" element={<Guard roles={rolesOf('products')}><ProductListPage /></Guard>} />
               <Route path="products/:id" element={<Guard roles={rolesOf('products')}><ProductDetailPage /></Guard>} />
               <Route path="selection" element={<Guard roles={rolesOf('selection')}><SelectionPage /></Guard>} />
+              <Route path="fulfilment" element={<Guard roles={rolesOf('fulfilment')}><OrderSheetPage /></Guard>} />
+              <Route path="aftersales" element={<Guard roles={rolesOf('aftersales')}><AftersalesPage /></Guard>} />
+              <Route path="orders" element={<Guard roles={rolesOf('allOrders')}><AllOrdersPage /></Guard>} />
+              <Route path="ledger" element={<Guard roles={rolesOf('ledger')}><LedgerPage /></Guard>} />
+              <Route path="ledger/accounts/:id" element={<Guard roles={rolesOf('ledger')}><StatementPage /></Guard>} />
               <Route path="users" element={<Guard roles={rolesOf('users')}><UsersPage /></Guard>} />
               <Route path="audit" element={<Guard roles={rolesOf('audit')}><AuditPage /></Guard>} />
               <Route path="*" element={<NotFound />} />

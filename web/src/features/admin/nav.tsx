@@ -1,5 +1,6 @@
 import {
-  AuditOutlined, AppstoreOutlined, SafetyCertificateOutlined, ShopOutlined, ShoppingOutlined, TeamOutlined,
+  AccountBookOutlined, AuditOutlined, AppstoreOutlined, CarOutlined, CustomerServiceOutlined, ProfileOutlined, SafetyCertificateOutlined, ShopOutlined,
+  ShoppingOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../../api/types';
@@ -11,7 +12,7 @@ export interface NavItem {
   label: MessageKey;
   icon: ReactNode;
   roles: readonly Role[];
-  group: 'supply' | 'catalog' | 'system';
+  group: 'supply' | 'catalog' | 'orders' | 'finance' | 'system';
 }
 
 const READERS: readonly Role[] = ['center_admin', 'operator', 'official', 'supplier'];
@@ -22,6 +23,10 @@ export const NAV: readonly NavItem[] = [
   { key: 'licences', path: '/admin/licences', label: 'nav.licences', icon: <SafetyCertificateOutlined />, roles: READERS, group: 'supply' },
   { key: 'products', path: '/admin/products', label: 'nav.products', icon: <ShoppingOutlined />, roles: READERS, group: 'catalog' },
   { key: 'selection', path: '/admin/selection', label: 'nav.selection', icon: <AppstoreOutlined />, roles: ['center_admin', 'operator', 'official', 'host'], group: 'catalog' },
+  { key: 'fulfilment', path: '/admin/fulfilment', label: 'nav.fulfilment', icon: <CarOutlined />, roles: ['supplier', 'center_admin', 'operator'], group: 'orders' },
+  { key: 'aftersales', path: '/admin/aftersales', label: 'nav.aftersales', icon: <CustomerServiceOutlined />, roles: ['supplier', 'center_admin', 'operator', 'official'], group: 'orders' },
+  { key: 'allOrders', path: '/admin/orders', label: 'nav.allOrders', icon: <ProfileOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'orders' },
+  { key: 'ledger', path: '/admin/ledger', label: 'nav.ledger', icon: <AccountBookOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'finance' },
   { key: 'users', path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['center_admin'], group: 'system' },
   { key: 'audit', path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, roles: ['center_admin'], group: 'system' },
 ];
@@ -29,6 +34,8 @@ export const NAV: readonly NavItem[] = [
 export const NAV_GROUPS: readonly { key: NavItem['group']; label: MessageKey }[] = [
   { key: 'supply', label: 'nav.group.supply' },
   { key: 'catalog', label: 'nav.group.catalog' },
+  { key: 'orders', label: 'nav.group.orders' },
+  { key: 'finance', label: 'nav.group.finance' },
   { key: 'system', label: 'nav.group.system' },
 ];
 
