@@ -4,6 +4,7 @@ import * as ledger from './2026-11-27T0300_ledger.js';
 import * as payments from './2026-11-27T0310_payments.js';
 import * as orders from './2026-11-27T0400_orders.js';
 import * as aftersales from './2026-11-27T0420_aftersales.js';
+import * as settlement from './2026-11-27T0430_settlement.js';
 
 /** Every migration, in order. Names are frozen once released. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0310_payments': payments,
   '2026-11-27T0400_orders': orders,
   '2026-11-27T0420_aftersales': aftersales,
+  '2026-11-27T0430_settlement': settlement,
 };

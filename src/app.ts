@@ -35,6 +35,7 @@ import { sandboxPayRoutes } from './modules/payments/index.js';
 import { ledgerRoutes } from './modules/ledger/index.js';
 import { aftersalesRoutes } from './modules/aftersales/index.js';
 import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
+import { settlementRoutes } from './modules/settlement/index.js';
 
 export interface BuildOptions {
   sms?: SmsProvider;
@@ -169,6 +170,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(ledgerRoutes(deps));
     await api.register(aftersalesRoutes(deps));
     await api.register(fulfilmentRoutes(deps));
+    await api.register(settlementRoutes(deps));
   }, { prefix: '/api/v1' });
 
   const webDir = findWebDir(config);

@@ -7,8 +7,9 @@ import type { LedgerTables } from './modules/ledger/ledger.tables.js';
 import type { NotificationsTables } from './modules/notifications/notifications.tables.js';
 import type { OrdersTables } from './modules/orders/orders.tables.js';
 import type { PaymentsTables } from './modules/payments/payments.tables.js';
+import type { SettlementTables } from './modules/settlement/settlement.tables.js';
 import type { SuppliersTables } from './modules/suppliers/suppliers.tables.js';
 
 /** All tables, each owned by one module (see that module's *.tables.ts). */
 export interface Database
-  extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables {}
+  extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables, SettlementTables {}

@@ -113,6 +113,22 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'GET /api/v1/fulfilment/exports/pick-list': SHEET,
   'GET /api/v1/fulfilment/exports/packing-list': SHEET,
   'POST /api/v1/fulfilment/imports/tracking': SHEET,
+  'GET /api/v1/settlement/counties/:countyCode/host-policies': LEDGER_READERS,
+  'GET /api/v1/settlement/counties/:countyCode/hosts/:hostUserId/policy': 'public',
+  'PUT /api/v1/settlement/counties/:countyCode/hosts/:hostUserId/policy': CENTER,
+  'PUT /api/v1/settlement/counties/:countyCode/funds/:fund/payee': ['center_admin'],
+  'GET /api/v1/settlement/statements/suppliers/:supplierId': [...LEDGER_READERS, 'supplier'],
+  'GET /api/v1/settlement/statements/suppliers/:supplierId/export': [...LEDGER_READERS, 'supplier'],
+  'GET /api/v1/settlement/statements/hosts/:hostUserId': [...LEDGER_READERS, 'host'],
+  'GET /api/v1/settlement/statements/hosts/:hostUserId/export': [...LEDGER_READERS, 'host'],
+  'GET /api/v1/settlement/orders/:orderId/split': ['buyer', 'supplier', 'host', ...LEDGER_READERS],
+  'POST /api/v1/settlement/payout-batches': CENTER,
+  'GET /api/v1/settlement/payout-batches': LEDGER_READERS,
+  'GET /api/v1/settlement/payout-batches/:batchId': LEDGER_READERS,
+  'GET /api/v1/settlement/payout-batches/:batchId/export': CENTER,
+  'POST /api/v1/settlement/payout-batches/:batchId/pay': CENTER,
+  'POST /api/v1/settlement/payout-batches/:batchId/lines/:lineId/pay': CENTER,
+  'POST /api/v1/settlement/payout-batches/:batchId/cancel': CENTER,
 };
 
 let t: TestApp;

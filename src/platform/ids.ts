@@ -29,6 +29,9 @@ export const ID_PREFIXES = {
   orderItem: 'oit',
   paymentRefund: 'prf',
   aftersalesCase: 'afs',
+  hostPolicyOverride: 'hpo',
+  payoutBatch: 'pob',
+  payoutLine: 'pol',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -8,6 +8,7 @@ import { applyBasisPoints } from '../../platform/money.js';
 import { nowIso } from '../../platform/time.js';
 import { commissionAccrued, postEntry } from '../ledger/index.js';
 import { orderViews, transitionOrder, type OrderStatus } from '../orders/index.js';
+import { hostShareFor } from '../settlement/index.js';
 import type { ShopOrderTable } from '../orders/orders.tables.js';
 import { CARRIERS, type Carrier, normalizeTrackingNo, parseCarrier, trackingProblem } from './carriers.js';
 import type { CellValue } from './sheets.js';
@@ -138,24 +139,16 @@ export async function markDelivered(ctx: Ctx, orderId: string) {
 
 /**
  * What the order's completion posts, in fen: the center's service fee (CENTER_SERVICE_FEE_BP
- * of the goods amount) and, when a host sold it, the host's commission (each line at its
- * product's selection commission rate). Shipping is not commissioned. When part of the order
- * was refunded before completion, both are taken on what the buyer kept (goods amount less
- * refunds), the commission scaled down in proportion and rounded down.
+ * of the goods amount, on what the buyer kept when part was refunded before completion) and,
+ * when a host sold it, the host's share by its commission policy (settlement's `hostShareFor`:
+ * a regular host's commission, or an official's pledge to the funds).
  */
 export async function commissionOf(ctx: Ctx, o: ShopOrderTable) {
   const keptFen = Math.max(0, o.items_fen - o.refunded_fen);
   const serviceFeeFen = applyBasisPoints(keptFen, ctx.deps.config.centerServiceFeeBp);
-  let commissionFen = 0;
-  if (o.host_user_id) {
-    const lines = await ctx.db.selectFrom('order_item')
-      .leftJoin('selection_item', 'selection_item.product_id', 'order_item.product_id')
-      .select(['order_item.line_fen', 'selection_item.commission_rate_bp'])
-      .where('order_item.order_id', '=', o.id).execute();
-    const full = lines.reduce((s, l) => s + applyBasisPoints(l.line_fen, l.commission_rate_bp ?? 0), 0);
-    commissionFen = keptFen >= o.items_fen || o.items_fen === 0 ? full : Number((BigInt(full) * BigInt(keptFen)) / BigInt(o.items_fen));
-  }
-  return { serviceFeeFen, commissionFen };
+  const host = await hostShareFor(ctx, o);
+  const commissionFen = host && 'commissionFen' in host ? host.commissionFen : 0;
+  return { serviceFeeFen, commissionFen, host };
 }
 
 /**
@@ -168,12 +161,10 @@ async function completeLoaded(tx: Ctx, order: ShopOrderTable, via: 'buyer' | 'au
   const now = nowIso();
   let o = order;
   if (o.status === 'shipped') o = await transitionOrder(tx, o, 'delivered', { delivered_at: now }, { via });
-  const { serviceFeeFen, commissionFen } = await commissionOf(tx, o);
-  o = await transitionOrder(tx, o, 'completed', { completed_at: now }, { via, serviceFeeFen, commissionFen, hostUserId: o.host_user_id });
-  const entry = commissionAccrued({
-    countyCode: o.county_code, orderId: o.id, supplierId: o.supplier_id, serviceFeeFen,
-    host: o.host_user_id ? { hostUserId: o.host_user_id, commissionFen } : undefined,
-  });
+  const { serviceFeeFen, commissionFen, host } = await commissionOf(tx, o);
+  const pledgeFen = host && 'pledgeFen' in host ? host.pledgeFen : undefined;
+  o = await transitionOrder(tx, o, 'completed', { completed_at: now }, { via, serviceFeeFen, commissionFen, hostUserId: o.host_user_id, ...(pledgeFen !== undefined ? { pledgeFen } : {}) });
+  const entry = commissionAccrued({ countyCode: o.county_code, orderId: o.id, supplierId: o.supplier_id, serviceFeeFen, host });
   if (entry) await postEntry(tx, entry);
   return o;
 }
