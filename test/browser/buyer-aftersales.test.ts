@@ -140,7 +140,8 @@ describe('buyer: cancel and refund, after-sales with a photo, on a phone', () =>
     await page.getByTestId('as-amount-max').getByText('最多可退 ¥239.70').waitFor();
     // Two boxes went bad.
     await line.getByRole('button', { name: '减少一件' }).click();
-    expect(await page.getByRole('textbox', { name: '退款金额' }).inputValue()).toBe('159.80');
+    // The amount follows the quantity after React re-renders: wait for it rather than read at once.
+    await expect.poll(() => page.getByRole('textbox', { name: '退款金额' }).inputValue(), { timeout: 5000 }).toBe('159.80');
     await page.getByRole('button', { name: '变质/腐烂' }).click();
     await page.getByRole('radio', { name: /仅退款/ }).click();
     await page.getByLabel('问题描述').fill('到货时有两盒发霉了');
