@@ -57,11 +57,33 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query afresh; on SQLite preparing costs about as much as running
+ * a small statement. Our queries are built from a few hundred shapes, so prepared statements
+ * are kept by their SQL text (values are bound per call, so reuse is safe; we never stream
+ * rows, which would keep a statement busy).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 2000) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let stmt = cache.get(text);
+      if (!stmt) {
+        stmt = sqlite.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
   };
 }
 
