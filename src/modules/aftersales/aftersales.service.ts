@@ -382,6 +382,16 @@ async function bookRefund(tx: Ctx, c: AftersalesCaseTable, refundId: string, amo
   if (order.refunded_fen === order.total_fen) {
     // The status is the one before this refund: the update above did not change it.
     await transitionOrder(tx, order, 'closed', {}, { refundId, caseId: c.id });
+    if (order.status === 'paid') {
+      // Refunded in full before it shipped: nothing left the warehouse, so the stock and the
+      // buyer's purchase-limit counts go back (a closed order can never ship them).
+      const items = await tx.db.selectFrom('order_item').select(['sku_id', 'quantity']).where('order_id', '=', order.id).execute();
+      for (const it of items) {
+        await changeStockAsSystem(tx, it.sku_id, it.quantity, `refunded:${order.id}`);
+        await tx.db.updateTable('buyer_sku_purchase').set((eb) => ({ quantity: eb('quantity', '-', it.quantity) }))
+          .where('user_id', '=', order.buyer_id).where('sku_id', '=', it.sku_id).where('quantity', '>=', it.quantity).execute();
+      }
+    }
   }
   await recordAudit(tx, { action: 'refund.decided', targetType: 'refund', targetId: refundId, countyCode: order.county_code, detail: { caseId: c.id, orderId: order.id, amountFen, refundNo } });
   return { refundId, refundNo, amountFen, paymentNo: checkout.payment_no, transactionId: checkout.transaction_id, checkoutTotalFen: checkout.total_fen, checkoutProvider: checkout.provider };
@@ -498,13 +508,8 @@ export async function cancelOrder(ctx: Ctx, orderId: string, reasonText = '') {
       };
       await tx.db.insertInto('aftersales_case').values(c).execute();
       await tx.db.insertInto('aftersales_case_item').values(items.map((i) => ({ case_id: id, order_item_id: i.id, quantity: i.quantity }))).execute();
+      // A full refund of a paid order: bookRefund closes it and gives the stock and limits back.
       const started = await bookRefund(tx, c, refundId, amountFen, ['paid'], '买家取消订单，原路退款');
-      // Nothing left the warehouse: the stock and the buyer's purchase-limit counts go back.
-      for (const it of items) {
-        await changeStockAsSystem(tx, it.sku_id, it.quantity, `cancelled:${order.id}`);
-        await tx.db.updateTable('buyer_sku_purchase').set((eb) => ({ quantity: eb('quantity', '-', it.quantity) }))
-          .where('user_id', '=', me).where('sku_id', '=', it.sku_id).where('quantity', '>=', it.quantity).execute();
-      }
       await recordAudit(tx, { action: 'aftersales.cancelled', targetType: 'aftersales_case', targetId: id, countyCode: order.county_code, detail: { orderId: order.id, amountFen } });
       return { caseId: id, started };
     });

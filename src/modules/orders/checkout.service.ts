@@ -368,6 +368,10 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
   // Refund results: settle the refund row and, on success, the ledger's refund clearing.
   const refund = await deps.db.selectFrom('payment_refund').selectAll().where('refund_no', '=', event.outRefundNo).executeTakeFirst();
   if (!refund) throw new AppError(404, 'unknown_refund', `No refund ${event.outRefundNo}`);
+  if (event.kind === 'refund_succeeded' && event.refundFen !== refund.amount_fen) {
+    deps.log.error({ event, refund: refund.id }, 'refunded amount differs from the refund asked for');
+    throw new AppError(409, 'amount_mismatch', 'The refunded amount does not match the refund');
+  }
   await inTransaction(ctx, async (tx) => {
     const res = await tx.db.updateTable('payment_refund')
       .set({ status: event.kind === 'refund_succeeded' ? 'succeeded' : 'failed', provider_refund_id: event.refundId, completed_at: event.at })

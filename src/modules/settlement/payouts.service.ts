@@ -86,7 +86,15 @@ export async function createBatch(ctx: Ctx, input: { countyCode: string; from: s
       .select(['a.id', 'a.kind', 'a.party_id', 'a.balance_fen', (eb) => eb.fn.coalesce(eb.fn.sum<number>('p.amount_fen'), eb.lit(0)).as('sum_fen')])
       .where('a.county_code', '=', input.countyCode).where('a.kind', 'in', [...PAYABLE_KINDS])
       .groupBy(['a.id', 'a.kind', 'a.party_id', 'a.balance_fen']).orderBy('a.kind').orderBy('a.party_id').execute();
-    const owed = accounts.map((a) => ({ ...a, amount: Math.min(normalBalance(a.kind, Number(a.sum_fen)), Number(a.balance_fen ?? 0)) })).filter((a) => a.amount > 0);
+    // Money for orders not completed yet stays with the platform: the buyer may still cancel or
+    // ask for a refund, and a refund is taken back from the supplier's payable.
+    const openOrders = await tx.db.selectFrom('shop_order').select(['supplier_id', (eb) => eb.fn.sum<number>(eb('total_fen', '-', eb.ref('refunded_fen'))).as('held')])
+      .where('county_code', '=', input.countyCode).where('status', 'in', ['paid', 'shipped', 'delivered']).groupBy('supplier_id').execute();
+    const held = new Map(openOrders.map((o) => [o.supplier_id, Number(o.held ?? 0)]));
+    const owed = accounts.map((a) => {
+      const due = Math.min(normalBalance(a.kind, Number(a.sum_fen)), Number(a.balance_fen ?? 0));
+      return { ...a, amount: a.kind === 'supplier_payable' ? Math.max(0, due - (held.get(a.party_id ?? '') ?? 0)) : due };
+    }).filter((a) => a.amount > 0);
     if (!owed.length) throw new AppError(422, 'nothing_to_pay', 'Nobody in this county is owed anything for this period');
     const supplierIds = owed.filter((a) => a.kind === 'supplier_payable').map((a) => a.party_id);
     const hostIds = owed.filter((a) => a.kind === 'host_commission_payable').map((a) => a.party_id);

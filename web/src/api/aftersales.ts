@@ -33,7 +33,7 @@ export interface AftersalesCase {
   requestedFen: number;
   approvedFen: number | null;
   items: CaseItem[];
-  /** File ids, fetched with the session. */
+  /** Access-checked photo URLs (/api/v1/aftersales/:caseId/photos/:fileId), fetched with the session. */
   photos: string[];
   rejectReason: string | null;
   returnShipment: { carrier: string; trackingNo: string; shippedAt: string | null; receivedAt: string | null } | null;
@@ -56,7 +56,8 @@ export interface CaseQuery extends PageQuery {
 export const aftersalesApi = {
   list: (q: CaseQuery) => api.get<{ items: AftersalesCase[]; nextCursor: string | null }>('/aftersales', { view: 'handle', ...q }),
   get: (caseId: string, signal?: AbortSignal) => api.get<AftersalesCase>(`/aftersales/${id(caseId)}`, undefined, signal),
-  photo: (caseId: string, fileId: string, signal?: AbortSignal) => api.blob(`/api/v1/aftersales/${id(caseId)}/photos/${id(fileId)}`, signal),
+  /** `url` is one of the case's `photos`, as the server gave it. */
+  photo: (url: string, signal?: AbortSignal) => api.blob(url, signal),
   /** Without `amountFen`, the amount asked for. */
   approve: (caseId: string, amountFen?: number) => api.post<AftersalesCase>(`/aftersales/${id(caseId)}/approve`, amountFen === undefined ? {} : { amountFen }),
   reject: (caseId: string, reason: string) => api.post<AftersalesCase>(`/aftersales/${id(caseId)}/reject`, { reason }),

@@ -11,12 +11,12 @@ export function CasePhotos({ caseId, photos }: { caseId: string; photos: string[
     const ctrl = new AbortController();
     const made: string[] = [];
     setUrls({});
-    for (const fileId of photos) {
-      aftersalesApi.photo(caseId, fileId, ctrl.signal).then((blob) => {
+    for (const photoUrl of photos) {
+      aftersalesApi.photo(photoUrl, ctrl.signal).then((blob) => {
         const url = URL.createObjectURL(blob);
         made.push(url);
-        setUrls((u) => ({ ...u, [fileId]: url }));
-      }).catch(() => { if (!ctrl.signal.aborted) setUrls((u) => ({ ...u, [fileId]: 'error' })); });
+        setUrls((u) => ({ ...u, [photoUrl]: url }));
+      }).catch(() => { if (!ctrl.signal.aborted) setUrls((u) => ({ ...u, [photoUrl]: 'error' })); });
     }
     return () => { ctrl.abort(); made.forEach((u) => URL.revokeObjectURL(u)); };
   }, [caseId, photos]);

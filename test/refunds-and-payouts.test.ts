@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers.js';
+import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from './factories.js';
+import { bizDate } from '../src/platform/time.js';
+
+/** Where after-sales, stock and payouts meet (found in review; each once lost units or money). */
+let t: TestApp;
+let op: MadeUser;
+let supplierId: string;
+let supplierUser: MadeUser;
+const key = () => `k-${randomUUID()}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ sandboxPay: { secret: 'refund-payout-secret', notifyDelayMs: 5 } });
+  ({ operator: op } = await makeCounty(t, COUNTY_A));
+  supplierId = await makeSupplier(t);
+  await makeLicence(t, op.client, supplierId, 'produce_certificate');
+  supplierUser = await makeUser(t, [{ role: 'supplier', supplierId, prefix: COUNTY_A }]);
+});
+afterAll(async () => { await t.close(); });
+
+async function paidOrder(stock: number, qty: number, maxPerBuyer?: number) {
+  const skuId = (await makeProduct(t, op.client, supplierId, { category: 'mountain_goods', title: `干货${randomUUID().slice(0, 4)}`, skus: [{ priceFen: 1000, stock }], publish: true })).skuIds[0]!;
+  if (maxPerBuyer) await t.deps.db.updateTable('sku').set({ max_per_buyer: maxPerBuyer }).where('id', '=', skuId).execute();
+  const b = await makeUser(t, [{ role: 'buyer' }]);
+  const addressId = (await b.client.post('/api/v1/me/addresses', { recipientName: '张三', phone: '13812345678', regionCode: '110105', detail: '一号' })).body.id;
+  const c = await b.client.request('POST', '/api/v1/checkouts', { items: [{ skuId, quantity: qty }], addressId }, { 'idempotency-key': key() });
+  const start = await b.client.request('POST', `/api/v1/checkouts/${c.body.id}/pay`, {}, { 'idempotency-key': key() });
+  await b.client.post(`${start.body.url}/confirm`, {});
+  for (let i = 0; i < 200; i++) {
+    if ((await b.client.get(`/api/v1/checkouts/${c.body.id}`)).body.status === 'paid') break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const order = (await b.client.get(`/api/v1/checkouts/${c.body.id}`)).body.orders[0];
+  expect(order.status).toBe('paid');
+  return { b, addressId, skuId, order };
+}
+
+const stockOf = async (id: string) => (await t.deps.db.selectFrom('sku').select('stock_available').where('id', '=', id).executeTakeFirstOrThrow()).stock_available;
+
+describe('a full refund before shipping', () => {
+  it('gives the stock and the purchase-limit count back, whichever way the order was refunded', async () => {
+    const { b, addressId, skuId, order } = await paidOrder(10, 2, 2);
+    expect(await stockOf(skuId)).toBe(8);
+    const opened = await b.client.post('/api/v1/aftersales', { orderId: order.id, kind: 'refund_only', reasonCode: 'not_received', items: [{ orderItemId: order.items[0].id, quantity: 2 }], amountFen: order.totalFen });
+    expect(opened.status).toBe(201);
+    expect((await supplierUser.client.post(`/api/v1/aftersales/${opened.body.id}/approve`, {})).status).toBe(200);
+    expect((await t.deps.db.selectFrom('shop_order').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status).toBe('closed');
+    expect(await stockOf(skuId)).toBe(10);
+    const again = await b.client.request('POST', '/api/v1/checkouts', { items: [{ skuId, quantity: 2 }], addressId }, { 'idempotency-key': key() });
+    expect(again.status).toBe(201);
+  });
+
+  it('the buyer’s own cancellation returns the stock once, not twice', async () => {
+    const { b, skuId, order } = await paidOrder(10, 3);
+    expect((await b.client.post(`/api/v1/orders/${order.id}/cancel`, {})).status).toBeLessThan(300);
+    expect(await stockOf(skuId)).toBe(10);
+  });
+});
+
+describe('payouts', () => {
+  it('do not pay out money for orders that are not completed, so the buyer can still cancel', async () => {
+    const { b, order } = await paidOrder(10, 1);
+    const batch = await op.client.post('/api/v1/settlement/payout-batches', { countyCode: COUNTY_A, from: '2020-01-01', to: bizDate() });
+    if (batch.status === 201 || batch.status === 200) {
+      const line = (batch.body.lines as { payeeKind: string; partyId: string | null; amountFen: number }[]).find((l) => l.partyId === supplierId);
+      expect(line?.amountFen ?? 0).toBe(0);
+      await op.client.post(`/api/v1/settlement/payout-batches/${batch.body.id}/cancel`, {});
+    } else {
+      expect(batch.body.code).toBe('nothing_to_pay');
+    }
+    const cancel = await b.client.post(`/api/v1/orders/${order.id}/cancel`, {});
+    expect(cancel.status).toBeLessThan(300);
+  });
+});
