@@ -4,7 +4,7 @@
  * sign-in detour with a way back.
  */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import type { OrderStatus } from '../../api/orders';
+import type { OrderStatus, CartItem } from '../../api/orders';
 import { useI18n } from '../../i18n';
 
 // ---- sheet -------------------------------------------------------------------------------
@@ -71,21 +71,9 @@ export function maxQuantity(stockAvailable: number, maxPerBuyer: number | null):
 
 // ---- checkout draft ------------------------------------------------------------------------
 
-export interface DraftLine {
-  skuId: string;
-  productId: string;
-  title: string;
-  spec: string;
-  unit: string;
-  /** The server's current unit price, shown as is; totals come from the server after placing. */
-  priceFen: number;
-  quantity: number;
-  stockAvailable: number;
-  maxPerBuyer: number | null;
-  coverUrl: string | null;
-  supplierId: string;
-  supplierName: string;
-}
+/** A line about to be checked out: a cart line without the availability flag. The price is the
+ * server's current unit price, shown as is; totals come from the server after placing. */
+export type DraftLine = Omit<CartItem, 'available'>;
 
 export interface CheckoutDraft {
   lines: DraftLine[];
