@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers.js';
 import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from './factories.js';
 import { bizDate } from '../src/platform/time.js';
+import { handlePaymentEvent } from '../src/modules/orders/index.js';
 
 /** Where after-sales, stock and payouts meet (found in review; each once lost units or money). */
 let t: TestApp;
@@ -74,3 +75,34 @@ describe('payouts', () => {
     expect(cancel.status).toBeLessThan(300);
   });
 });
+
+describe('a refund the provider could not make', () => {
+  it('is reported to the center, listed as failed, and retried once under a new refund number', async () => {
+    const { b, order } = await paidOrder(10, 1);
+    expect((await b.client.post(`/api/v1/orders/${order.id}/cancel`, {})).status).toBeLessThan(300);
+    const refund = await t.deps.db.selectFrom('payment_refund').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow();
+    // As if the provider had answered "refund failed" for it.
+    await t.deps.db.updateTable('payment_refund').set({ status: 'pending' }).where('id', '=', refund.id).execute();
+    await handlePaymentEvent(t.deps, {
+      kind: 'refund_failed', eventId: `ev-${refund.id}`, provider: 'sandbox', outTradeNo: 'x', outRefundNo: refund.refund_no, refundId: 'r1',
+      transactionId: 't1', refundFen: refund.amount_fen, totalFen: refund.amount_fen, at: new Date().toISOString(), raw: 'ABNORMAL', duplicate: false,
+    });
+    const failed = await op.client.get('/api/v1/refunds?status=failed');
+    expect(failed.body.items.map((r: { id: string }) => r.id)).toContain(refund.id);
+    const notes = await op.client.get('/api/v1/notifications');
+    expect(notes.body.items.some((n: { kind: string; refId: string }) => n.kind === 'refund_failed' && n.refId === refund.id)).toBe(true);
+
+    const { operator: otherCounty } = await makeCounty(t, '220621');
+    expectProblemStatus(await otherCounty.client.post(`/api/v1/refunds/${refund.id}/retry`), 404);
+    const [r1, r2] = await Promise.all([op.client.post(`/api/v1/refunds/${refund.id}/retry`), op.client.post(`/api/v1/refunds/${refund.id}/retry`)]);
+    expect([r1.status, r2.status].sort()).toEqual([200, 409]);
+    const after = await t.deps.db.selectFrom('payment_refund').selectAll().where('id', '=', refund.id).executeTakeFirstOrThrow();
+    expect(after.refund_no).toBe(`${refund.refund_no}-2`);
+    expect(['pending', 'succeeded', 'failed']).toContain(after.status);
+  });
+});
+
+function expectProblemStatus(res: { status: number; body: { code?: string } }, status: number) {
+  expect(res.status).toBe(status);
+  expect(typeof res.body.code).toBe('string');
+}

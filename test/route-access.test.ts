@@ -82,6 +82,8 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'GET /api/v1/suppliers/:supplierId/shipping-policy': SUPPLIER_READERS,
   'PUT /api/v1/suppliers/:supplierId/shipping-policy': SUPPLIER_EDITORS,
   'POST /api/v1/payments/notify/:provider': 'public',
+  'GET /api/v1/refunds': ['center_admin', 'operator', 'official'],
+  'POST /api/v1/refunds/:refundId/retry': CENTER,
   'GET /api/v1/store/products': 'public',
   'GET /api/v1/store/products/:productId': 'public',
   'GET /api/v1/sandbox-pay/:paymentId': 'user',

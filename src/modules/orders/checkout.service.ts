@@ -3,8 +3,13 @@ import type { Ctx, Deps } from '../../context.js';
 import { inTransaction, systemCtx } from '../../context.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
+import { formatFen } from '../../platform/money.js';
 import { bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
+import { notify } from '../notifications/index.js';
+import { inScope, scopePrefixes } from '../../platform/http/access.js';
+import { decodeCursor, toPage } from '../../platform/http/pagination.js';
+import { withinScope } from '../../platform/db/scope.js';
 import { paymentReceived, postEntry } from '../ledger/index.js';
 import { paymentsFor, type PaymentEvent, type PaymentStart } from '../payments/index.js';
 import { regionLabel } from '../regions/index.js';
@@ -384,7 +389,48 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
       });
     }
     await recordAudit(tx, { action: event.kind === 'refund_succeeded' ? 'refund.succeeded' : 'refund.failed', targetType: 'refund', targetId: refund.id, countyCode: refund.county_code, actorId: null });
+    if (event.kind === 'refund_failed') {
+      // The buyer is still owed the money: tell the county's center, which can try again.
+      const grants = await tx.db.selectFrom('role_grant').select(['user_id', 'region_prefix']).where('role', 'in', ['center_admin', 'operator']).execute();
+      const staff = grants.filter((g) => refund.county_code.startsWith(g.region_prefix)).map((g) => g.user_id);
+      await notify(tx, staff, {
+        kind: 'refund_failed', title: `退款失败：${refund.refund_no}`, body: `退款 ${formatFen(refund.amount_fen)} 未能原路退回（${event.raw}），请核实后重新发起。`,
+        refId: refund.id, countyCode: refund.county_code,
+      });
+    }
   });
+}
+
+/**
+ * The center tries a failed refund again: the same amount under a new refund number (the
+ * provider refuses to reuse one), moved back to pending with a conditional update so two
+ * clicks retry once, then sent to the provider after commit.
+ */
+export async function retryFailedRefund(ctx: Ctx, refundId: string) {
+  const r = await ctx.db.selectFrom('payment_refund').innerJoin('checkout', 'checkout.id', 'payment_refund.checkout_id')
+    .select(['payment_refund.id', 'payment_refund.refund_no', 'payment_refund.status', 'payment_refund.county_code', 'payment_refund.amount_fen', 'payment_refund.reason',
+      'checkout.payment_no', 'checkout.transaction_id', 'checkout.total_fen'])
+    .where('payment_refund.id', '=', refundId).executeTakeFirst();
+  if (!r || !inScope(ctx.actor, r.county_code, ['center_admin', 'operator'])) throw notFound('Refund');
+  if (r.status !== 'failed') throw new AppError(409, 'invalid_transition', `A ${r.status} refund cannot be retried`, [], { from: r.status, to: 'pending' });
+  const attempt = Number(/-(\d+)$/.exec(r.refund_no)?.[1] ?? '1') + 1;
+  const refundNo = `${r.refund_no.replace(/-\d+$/, '')}-${attempt}`;
+  await inTransaction(ctx, async (tx) => {
+    const res = await tx.db.updateTable('payment_refund').set({ status: 'pending', refund_no: refundNo, provider_refund_id: null, completed_at: null })
+      .where('id', '=', r.id).where('status', '=', 'failed').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'Someone else retried this refund just now');
+    await recordAudit(tx, { action: 'refund.retried', targetType: 'refund', targetId: r.id, countyCode: r.county_code, detail: { from: r.refund_no, to: refundNo } });
+  });
+  const { provider } = paymentsFor(ctx.deps);
+  try {
+    await provider.startRefund({
+      outRefundNo: refundNo, outTradeNo: r.payment_no, ...(r.transaction_id ? { transactionId: r.transaction_id } : {}), refundFen: r.amount_fen, totalFen: r.total_fen,
+      reason: r.reason.slice(0, 80), notifyUrl: `${ctx.deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`,
+    });
+  } catch (err) {
+    ctx.deps.log.error({ err, refundNo }, 'refund retry could not be started; the retry job will ask again');
+  }
+  return { id: r.id, refundNo, status: 'pending' as const };
 }
 
 /** Money for a checkout cancelled meanwhile: book it as owed back to the buyer and refund it all. */
@@ -436,4 +482,21 @@ export async function retryLateRefunds(deps: Deps, olderThanMs = 5 * 60_000): Pr
     .where('payment_refund.created_at', '<=', new Date(Date.now() - olderThanMs).toISOString()).limit(100).execute();
   for (const r of rows) await startLateRefund(deps, { refundNo: r.refund_no, paymentNo: r.payment_no, transactionId: r.transaction_id, amountFen: r.amount_fen });
   return rows.length;
+}
+
+/** Refunds of the actor's counties, newest first; `status=failed` is the center's to-do list. */
+export async function listRefunds(ctx: Ctx, q: { status?: 'pending' | 'succeeded' | 'failed' | undefined; cursor?: string | undefined; limit: number }) {
+  const prefixes = scopePrefixes(ctx.actor, ['center_admin', 'operator', 'official']);
+  const cursor = decodeCursor(q.cursor);
+  let query = ctx.db.selectFrom('payment_refund').innerJoin('checkout', 'checkout.id', 'payment_refund.checkout_id')
+    .select(['payment_refund.id', 'payment_refund.refund_no', 'payment_refund.checkout_id', 'payment_refund.order_id', 'payment_refund.county_code', 'payment_refund.amount_fen',
+      'payment_refund.reason', 'payment_refund.status', 'payment_refund.created_at', 'payment_refund.completed_at', 'checkout.payment_no'])
+    .where((eb) => withinScope(eb, 'payment_refund.county_code', prefixes));
+  if (q.status) query = query.where('payment_refund.status', '=', q.status);
+  if (cursor) query = query.where('payment_refund.id', '<', cursor);
+  const rows = await query.orderBy('payment_refund.id', 'desc').limit(q.limit + 1).execute();
+  return toPage(rows, q.limit, (r) => ({
+    id: r.id, refundNo: r.refund_no, checkoutId: r.checkout_id, orderId: r.order_id, countyCode: r.county_code, amountFen: r.amount_fen,
+    reason: r.reason, status: r.status, paymentNo: r.payment_no, createdAt: r.created_at, completedAt: r.completed_at,
+  }));
 }

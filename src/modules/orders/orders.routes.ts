@@ -98,6 +98,28 @@ export function orderRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       schema: { tags: ['orders'], summary: 'One order', params: Id('orderId'), response: { 200: OrderView } },
     }, async (req) => svc.getOrder(ctxFromRequest(deps, req), req.params.orderId));
 
+    // ---- refunds the provider could not make
+    const RefundView = Type.Object({
+      id: Type.String(), refundNo: Type.String(), checkoutId: Type.String(), orderId: Type.Union([Type.String(), Type.Null()]), countyCode: Type.String(),
+      amountFen: Type.Integer(), reason: Type.String(), status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+      paymentNo: Type.String(), createdAt: Type.String(), completedAt: Type.Union([Type.String(), Type.Null()]),
+    });
+    app.get('/refunds', {
+      config: { access: ['center_admin', 'operator', 'official'] },
+      schema: {
+        tags: ['payments'], summary: 'Refunds of my counties (status=failed: the ones to try again)',
+        querystring: Type.Object({ ...PageQuery, status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')])) }),
+        response: { 200: pageOf(RefundView) },
+      },
+    }, async (req) => checkout.listRefunds(ctxFromRequest(deps, req), { ...req.query, limit: req.query.limit ?? 20 }));
+    app.post('/refunds/:refundId/retry', {
+      config: { access: ['center_admin', 'operator'] },
+      schema: {
+        tags: ['payments'], summary: 'Try a failed refund again (same amount, new refund number)', params: Id('refundId'),
+        response: { 200: Type.Object({ id: Type.String(), refundNo: Type.String(), status: Type.Literal('pending') }) },
+      },
+    }, async (req) => checkout.retryFailedRefund(ctxFromRequest(deps, req), req.params.refundId));
+
     // ---- shipping policy
     app.get('/suppliers/:supplierId/shipping-policy', {
       config: { access: ['center_admin', 'operator', 'official', 'supplier'] },
