@@ -14,8 +14,8 @@ import { paymentReceived, postEntry } from '../ledger/index.js';
 import { paymentsFor, type PaymentEvent, type PaymentStart } from '../payments/index.js';
 import { regionLabel } from '../regions/index.js';
 import { quoteShipping } from './shipping.js';
-import type { CheckoutTable, OrderSource } from './orders.tables.js';
-import { orderViews } from './orders.service.js';
+import type { CheckoutTable, OrderItemTable, OrderSource, ShopOrderTable } from './orders.tables.js';
+import { buildOrderViews, orderViews } from './orders.service.js';
 
 const MAX_LINES = 50;
 const MAX_QUANTITY = 999;
@@ -107,8 +107,9 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   });
 
   try {
-    const checkoutId = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hash));
-    return { replayed: false, checkout: await getCheckout(ctx, checkoutId) };
+    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hash));
+    // Answer from the rows just written: no second round of reads on the hot path.
+    return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
   } catch (err) {
     // A concurrent request with the same key committed first: its unique key refused ours,
     // and our transaction (with its stock reservations) rolled back. Answer with its result.
@@ -121,7 +122,7 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   }
 }
 
-async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, hash: string): Promise<string> {
+async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, hash: string) {
   const buyerId = tx.actor!.userId;
   const now = nowIso();
   const address = await tx.db.selectFrom('buyer_address').selectAll()
@@ -204,25 +205,32 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
 
   const checkoutId = newId('checkout');
   const expiresAt = new Date(Date.now() + tx.deps.config.orderPaymentMinutes * 60_000).toISOString();
-  await tx.db.insertInto('checkout').values({
+  const checkoutRow: CheckoutTable = {
     id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P', 12), status: 'pending_payment', total_fen: totalFen,
     expires_at: expiresAt, payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
-  }).execute();
+  };
+  await tx.db.insertInto('checkout').values(checkoutRow).execute();
+  const orderRows: ShopOrderTable[] = [];
+  const itemRows: OrderItemTable[] = [];
   const addressText = `${regionLabel(tx.deps.regions, address.region_code, 'province')} ${address.detail}`;
   for (const o of orders) {
-    await tx.db.insertInto('shop_order').values({
+    const orderRow: ShopOrderTable = {
       id: o.id, order_no: numberWithDate('', 10), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: o.supplierId, county_code: o.countyCode,
       status: 'pending_payment', source_kind: input.source?.kind ?? 'storefront', source_ref: input.source?.ref ?? null, host_user_id: null,
       items_fen: o.itemsFen, shipping_fen: o.shippingFen, total_fen: o.totalFen, refunded_fen: 0,
       recipient_name: address.recipient_name, recipient_phone: address.phone, region_code: address.region_code, address_text: addressText,
       buyer_note: input.note ?? '', carrier: null, tracking_no: null, biz_date: bizDate(), created_at: now, paid_at: null, shipped_at: null,
       delivered_at: null, completed_at: null, cancelled_at: null, updated_at: now,
-    }).execute();
-    await tx.db.insertInto('order_item').values(o.lines.map(({ line, sku }) => ({
+    };
+    await tx.db.insertInto('shop_order').values(orderRow).execute();
+    const lines = o.lines.map(({ line, sku }): OrderItemTable => ({
       id: newId('orderItem'), order_id: o.id, sku_id: sku.id, product_id: sku.product_id, title: sku.title, spec: sku.spec, unit: sku.unit,
       unit_price_fen: sku.price_fen, quantity: line.quantity, line_fen: sku.price_fen * line.quantity, weight_g: sku.weight_g,
       sale_mode: sku.sale_mode, ships_from: sku.ships_from, returns_policy: sku.returns_policy,
-    }))).execute();
+    }));
+    await tx.db.insertInto('order_item').values(lines).execute();
+    orderRows.push(orderRow);
+    itemRows.push(...lines);
   }
   await tx.db.insertInto('stock_movement').values(input.items.map((line) => ({
     id: newId('stockMovement'), sku_id: line.skuId, county_code: byId.get(line.skuId)!.county_code, delta: -line.quantity,
@@ -231,7 +239,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
   if (input.fromCart) await tx.db.deleteFrom('cart_item').where('user_id', '=', buyerId).where('sku_id', 'in', skuIds).execute();
   // Last, so that a concurrent duplicate fails here, after doing its work, and rolls it all back.
   await tx.db.insertInto('idempotency_record').values({ user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now }).execute();
-  return checkoutId;
+  return { checkout: checkoutRow, orders: orderRows, items: itemRows, suppliers: supplierNames };
 }
 
 export function checkoutView(c: CheckoutTable) {

@@ -9,7 +9,7 @@ import { maskPhone } from '../../platform/mask.js';
 import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { regionLabel } from '../regions/index.js';
-import type { OrderStatus, ShopOrderTable } from './orders.tables.js';
+import type { OrderItemTable, OrderStatus, ShopOrderTable } from './orders.tables.js';
 import { canMove } from './transitions.js';
 
 /** Center staff and officials read a county's orders; officials see recipients masked. */
@@ -24,6 +24,11 @@ export async function orderViews(ctx: Ctx, orders: ShopOrderTable[]) {
   if (orders.length === 0) return [];
   const items = await ctx.db.selectFrom('order_item').selectAll().where('order_id', 'in', orders.map((o) => o.id)).orderBy('id').execute();
   const suppliers = await ctx.db.selectFrom('supplier').select(['id', 'name']).where('id', 'in', [...new Set(orders.map((o) => o.supplier_id))]).execute();
+  return buildOrderViews(ctx, orders, items, suppliers);
+}
+
+/** The same views from rows already in hand (a checkout just placed), with no further reads. */
+export function buildOrderViews(ctx: Ctx, orders: ShopOrderTable[], items: OrderItemTable[], suppliers: { id: string; name: string }[]) {
   const own = supplierIdsOf(ctx.actor);
   return orders.map((o) => {
     const fullPhone = o.buyer_id === ctx.actor?.userId || own.includes(o.supplier_id) || inScope(ctx.actor, o.county_code, CENTER);
