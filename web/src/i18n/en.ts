@@ -2,6 +2,7 @@ import { aftersalesEn } from './aftersales.en';
 import type { MessageKey } from './zh-CN';
 import { buyEn } from './buy.en';
 import { consoleOrdersEn } from './console-orders.en';
+import { settlementEn } from './settlement.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -642,4 +643,5 @@ export const en: Record<MessageKey, string> = {
   ...buyEn,
   ...consoleOrdersEn,
   ...aftersalesEn,
+  ...settlementEn,
 };

@@ -2,6 +2,7 @@
 import { aftersalesZhCN } from './aftersales.zh-CN';
 import { buyZhCN } from './buy.zh-CN';
 import { consoleOrdersZhCN } from './console-orders.zh-CN';
+import { settlementZhCN } from './settlement.zh-CN';
 
 export const zhCN = {
   'app.name': '丰收',
@@ -658,6 +659,7 @@ export const zhCN = {
   ...buyZhCN,
   ...consoleOrdersZhCN,
   ...aftersalesZhCN,
+  ...settlementZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -20,6 +20,10 @@ import { LicenceReviewPage } from '../licences/LicenceReviewPage';
 import { ProductDetailPage } from '../products/ProductDetailPage';
 import { ProductListPage } from '../products/ProductListPage';
 import { SelectionPage } from '../selection/SelectionPage';
+import { HostPoliciesPage } from '../settlement/HostPoliciesPage';
+import { PayoutBatchPage } from '../settlement/PayoutBatchPage';
+import { PayoutBatchesPage } from '../settlement/PayoutBatchesPage';
+import { SettlementStatementPage } from '../settlement/SettlementStatementPage';
 import { SupplierDetailPage } from '../suppliers/SupplierDetailPage';
 import { SupplierListPage } from '../suppliers/SupplierListPage';
 import { UsersPage } from '../users/UsersPage';
@@ -106,6 +110,10 @@ export default function AdminApp() {
               <Route path="orders" element={<Guard roles={rolesOf('allOrders')}><AllOrdersPage /></Guard>} />
               <Route path="ledger" element={<Guard roles={rolesOf('ledger')}><LedgerPage /></Guard>} />
               <Route path="ledger/accounts/:id" element={<Guard roles={rolesOf('ledger')}><StatementPage /></Guard>} />
+              <Route path="payouts" element={<Guard roles={rolesOf('payouts')}><PayoutBatchesPage /></Guard>} />
+              <Route path="payouts/:id" element={<Guard roles={rolesOf('payouts')}><PayoutBatchPage /></Guard>} />
+              <Route path="statements" element={<Guard roles={rolesOf('statements')}><SettlementStatementPage /></Guard>} />
+              <Route path="host-policies" element={<Guard roles={rolesOf('hostPolicies')}><HostPoliciesPage /></Guard>} />
               <Route path="users" element={<Guard roles={rolesOf('users')}><UsersPage /></Guard>} />
               <Route path="audit" element={<Guard roles={rolesOf('audit')}><AuditPage /></Guard>} />
               <Route path="*" element={<NotFound />} />

@@ -1,5 +1,5 @@
 import {
-  AccountBookOutlined, AuditOutlined, AppstoreOutlined, CarOutlined, CustomerServiceOutlined, ProfileOutlined, SafetyCertificateOutlined, ShopOutlined,
+  AccountBookOutlined, AuditOutlined, BankOutlined, FileTextOutlined, PercentageOutlined, AppstoreOutlined, CarOutlined, CustomerServiceOutlined, ProfileOutlined, SafetyCertificateOutlined, ShopOutlined,
   ShoppingOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -27,6 +27,9 @@ export const NAV: readonly NavItem[] = [
   { key: 'aftersales', path: '/admin/aftersales', label: 'nav.aftersales', icon: <CustomerServiceOutlined />, roles: ['supplier', 'center_admin', 'operator', 'official'], group: 'orders' },
   { key: 'allOrders', path: '/admin/orders', label: 'nav.allOrders', icon: <ProfileOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'orders' },
   { key: 'ledger', path: '/admin/ledger', label: 'nav.ledger', icon: <AccountBookOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'finance' },
+  { key: 'payouts', path: '/admin/payouts', label: 'nav.payouts', icon: <BankOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'finance' },
+  { key: 'statements', path: '/admin/statements', label: 'nav.statements', icon: <FileTextOutlined />, roles: ['center_admin', 'operator', 'official', 'supplier', 'host'], group: 'finance' },
+  { key: 'hostPolicies', path: '/admin/host-policies', label: 'nav.hostPolicies', icon: <PercentageOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'finance' },
   { key: 'users', path: '/admin/users', label: 'nav.users', icon: <TeamOutlined />, roles: ['center_admin'], group: 'system' },
   { key: 'audit', path: '/admin/audit', label: 'nav.audit', icon: <AuditOutlined />, roles: ['center_admin'], group: 'system' },
 ];
