@@ -15,7 +15,7 @@ function pct(sorted: number[], p: number) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1) : '-';
 }
 
-async function makeBuyers(t: TestApp, n: number): Promise<Buyer[]> {
+export async function makeBuyers(t: TestApp, n: number): Promise<Buyer[]> {
   const out: Buyer[] = [];
   for (let i = 0; i < n; i++) {
     const u = await makeUser(t, [{ role: 'buyer' }]);
@@ -34,7 +34,7 @@ function call(base: string, b: Buyer, method: string, path: string, body?: unkno
 }
 
 /** add to cart → place checkout → start payment → confirm on the sandbox page, per buyer in a loop. */
-async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], skuId: string, concurrency: number, seconds: number) {
+export async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], skuId: string, concurrency: number, seconds: number) {
   const lat: number[] = [];
   let errors = 0;
   const end = Date.now() + seconds * 1000;
@@ -63,7 +63,7 @@ async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], skuId: s
 }
 
 /** N buyers at once against the given SKUs; counts orders, sold-out answers and oversold units. */
-async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, requests: number, concurrency: number, label: string) {
+export async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, requests: number, concurrency: number, label: string) {
   const lat: number[] = [];
   let ok = 0;
   let soldOut = 0;
@@ -90,28 +90,41 @@ async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: stri
   console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / secs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  orders ${ok}  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
 }
 
-async function main() {
+/** A fresh app listening on loopback, a supplier with a big SKU, and 100 buyers. */
+export async function setup() {
   const t = await createTestApp({ sandboxPay: { secret: 'bench', notifyDelayMs: 0 } });
+  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(`Fengshou orders benchmark — ${process.env.DB ?? 'sqlite'}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  const { operator } = await makeCounty(t, COUNTY_A);
+  const sup = await makeSupplier(t);
+  await makeLicence(t, operator.client, sup, 'produce_certificate');
+  const buyers = await makeBuyers(t, 100);
+  return { t, base, operator, sup, buyers };
+}
+
+export async function runCheckouts(env: Awaited<ReturnType<typeof setup>>) {
+  const big = (await makeProduct(env.t, env.operator.client, env.sup, { skus: [{ priceFen: 990, stock: 10_000_000 }], publish: true })).skuIds[0]!;
+  for (const c of [1, 10, 50]) await checkoutBench(env.t, env.base, env.buyers, big, c, 5);
+}
+
+export async function runFlashSales(env: Awaited<ReturnType<typeof setup>>) {
+  const hot = (await makeProduct(env.t, env.operator.client, env.sup, { title: '秒杀蓝莓', skus: [{ priceFen: 990, stock: 200 }], publish: true })).skuIds[0]!;
+  await flashSale(env.t, env.base, env.buyers, [hot], 200, 5000, 100, 'one SKU, 200 units');
+  const p = await makeProduct(env.t, env.operator.client, env.sup, { title: '千款', skus: Array.from({ length: 1000 }, (_v, i) => ({ spec: `规格${i}`, priceFen: 990, stock: 5 })), publish: true });
+  await flashSale(env.t, env.base, env.buyers, p.skuIds, 5, 5000, 100, '1,000 SKUs × 5');
+}
+
+/** Runs the scenarios named on the command line (checkout, flash-sale), or both. */
+export async function runOrdersBench(which: string[] = []) {
+  const env = await setup();
   try {
-    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    console.log(`Fengshou orders benchmark — ${process.env.DB ?? 'sqlite'}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
-    const { operator } = await makeCounty(t, COUNTY_A);
-    const sup = await makeSupplier(t);
-    await makeLicence(t, operator.client, sup, 'produce_certificate');
-    const big = (await makeProduct(t, operator.client, sup, { skus: [{ priceFen: 990, stock: 10_000_000 }], publish: true })).skuIds[0]!;
-    const buyers = await makeBuyers(t, 100);
-
-    for (const c of [1, 10, 50]) await checkoutBench(t, base, buyers, big, c, 5);
-
-    const hot = (await makeProduct(t, operator.client, sup, { title: '秒杀蓝莓', skus: [{ priceFen: 990, stock: 200 }], publish: true })).skuIds[0]!;
-    await flashSale(t, base, buyers, [hot], 200, 5000, 100, 'one SKU, 200 units');
-    const many: string[] = [];
-    const p = await makeProduct(t, operator.client, sup, { title: '千款', skus: Array.from({ length: 1000 }, (_v, i) => ({ spec: `规格${i}`, priceFen: 990, stock: 5 })), publish: true });
-    many.push(...p.skuIds);
-    await flashSale(t, base, buyers, many, 5, 5000, 100, '1,000 SKUs × 5');
+    if (!which.length || which.includes('checkout')) await runCheckouts(env);
+    if (!which.length || which.includes('flash-sale')) await runFlashSales(env);
   } finally {
-    await t.close();
+    await env.t.close();
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+if (process.argv[1]?.endsWith('orders-bench.ts')) {
+  runOrdersBench(process.argv.slice(2)).catch((err) => { console.error(err); process.exit(1); });
+}
