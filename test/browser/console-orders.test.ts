@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../factories.js';
 import type { TestClient } from '../helpers.js';
-import { newPage, shot, startHarness, type Harness } from './harness.js';
+import { newPage, shot, signInConsole, startHarness, type Harness } from './harness.js';
 
 /**
  * Orders through the console: two orders are placed and paid through the API (sandbox); the
@@ -54,13 +54,7 @@ describe('console: order sheet, shipping and the ledger', () => {
     await h?.close();
   });
 
-  async function signIn(page: import('playwright-core').Page, phone: string) {
-    await page.goto(`${h.baseUrl}/admin/login`);
-    await page.fill('#phone', phone);
-    await page.fill('#password', PASSWORD);
-    await page.getByRole('button', { name: /^登\s*录$/ }).click();
-    await page.waitForURL(/\/admin\/(?!login)/);
-  }
+  const signIn = (page: import('playwright-core').Page, phone: string) => signInConsole(h, page, phone, PASSWORD);
 
   it('the supplier ships from the order sheet: one in the drawer, the rest as a batch; an import reports its bad rows', async () => {
     const { page, errors } = await newPage(h, { width: 1366, height: 900 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../factories.js';
-import { newPage, shot, startHarness, type Harness } from './harness.js';
+import { newPage, shot, signInConsole, startHarness, type Harness } from './harness.js';
 
 /**
  * Settlement through the console: an order is paid, shipped and received through the API; the
@@ -53,13 +53,7 @@ describe('console: payout batches and statements', () => {
     await h?.close();
   });
 
-  async function signIn(page: import('playwright-core').Page, phone: string) {
-    await page.goto(`${h.baseUrl}/admin/login`);
-    await page.fill('#phone', phone);
-    await page.fill('#password', PASSWORD);
-    await page.getByRole('button', { name: /^登\s*录$/ }).click();
-    await page.waitForURL(/\/admin\/(?!login)/);
-  }
+  const signIn = (page: import('playwright-core').Page, phone: string) => signInConsole(h, page, phone, PASSWORD);
 
   it('the operator makes a batch, downloads the bank file, pays it; the supplier sees the payout on the statement', async () => {
     const { page, errors } = await newPage(h, { width: 1366, height: 900 });

@@ -47,6 +47,15 @@ export async function newPage(h: Harness, viewport: { width: number; height: num
   return { page, context, errors };
 }
 
+/** Signs in to the operator console and waits to leave the login page. */
+export async function signInConsole(h: Harness, page: Page, phone: string, password: string) {
+  await page.goto(`${h.baseUrl}/admin/login`);
+  await page.fill('#phone', phone);
+  await page.fill('#password', password);
+  await page.getByRole('button', { name: /^登\s*录$/ }).click();
+  await page.waitForURL(/\/admin\/(?!login)/);
+}
+
 export function shot(page: Page, name: string, fullPage = false) {
   return page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
 }

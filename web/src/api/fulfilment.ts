@@ -68,7 +68,7 @@ export interface Download {
 }
 
 /** The file name from Content-Disposition (filename* first: it carries the Chinese name). */
-function filenameOf(header: string | null, fallback: string): string {
+export function filenameOf(header: string | null, fallback: string): string {
   if (!header) return fallback;
   const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
   if (star) {

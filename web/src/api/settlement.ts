@@ -1,6 +1,6 @@
 /** Settlement: host commission policies, fund payees, statements (对账单) and payout batches (结算单). */
 import { ProblemError, api, toQueryString, type ProblemBody } from './client';
-import type { Download } from './fulfilment';
+import { filenameOf, type Download } from './fulfilment';
 import type { PageQuery } from './types';
 
 const id = (s: string) => encodeURIComponent(s);
@@ -159,21 +159,6 @@ export interface PayResult {
 export interface Period {
   from: string;
   to: string;
-}
-
-/** The file name from Content-Disposition (filename* first: it carries the Chinese name). */
-function filenameOf(header: string | null, fallback: string): string {
-  if (!header) return fallback;
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1]!);
-    } catch {
-      // fall through to the plain name
-    }
-  }
-  const plain = /filename="?([^";]+)"?/i.exec(header);
-  return plain ? plain[1]! : fallback;
 }
 
 async function download(path: string, query: Record<string, string>, fallback: string): Promise<Download> {
