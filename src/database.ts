@@ -3,7 +3,9 @@ import type { AftersalesTables } from './modules/aftersales/aftersales.tables.js
 import type { AuditTables } from './modules/audit/audit.tables.js';
 import type { CatalogTables } from './modules/catalog/catalog.tables.js';
 import type { FilesTables } from './modules/files/files.tables.js';
+import type { HostsTables } from './modules/hosts/hosts.tables.js';
 import type { LedgerTables } from './modules/ledger/ledger.tables.js';
+import type { LiveTables } from './modules/live/live.tables.js';
 import type { NotificationsTables } from './modules/notifications/notifications.tables.js';
 import type { OrdersTables } from './modules/orders/orders.tables.js';
 import type { PaymentsTables } from './modules/payments/payments.tables.js';
@@ -12,4 +14,5 @@ import type { SuppliersTables } from './modules/suppliers/suppliers.tables.js';
 
 /** All tables, each owned by one module (see that module's *.tables.ts). */
 export interface Database
-  extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables, SettlementTables {}
+  extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables, SettlementTables,
+    LiveTables, HostsTables {}

@@ -32,6 +32,9 @@ export const ID_PREFIXES = {
   hostPolicyOverride: 'hpo',
   payoutBatch: 'pob',
   payoutLine: 'pol',
+  liveSession: 'lvs',
+  liveItem: 'lvi',
+  liveExternalSale: 'lvx',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,4 +1,5 @@
-export type FilePurpose = 'licence_scan' | 'product_image';
+/** What a file is for; checked in code (migration 0500 lifted the column CHECK so modules can add purposes). */
+export type FilePurpose = 'licence_scan' | 'product_image' | 'live_cover' | 'lesson_video' | 'lesson_file' | 'assignment_video';
 
 export interface StoredFileTable {
   id: string;

@@ -18,10 +18,15 @@ export type { FilesTables, FilePurpose } from './files.tables.js';
 export const ALLOWED_TYPES: Record<FilePurpose, string[]> = {
   licence_scan: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
   product_image: ['image/jpeg', 'image/png', 'image/webp'],
+  live_cover: ['image/jpeg', 'image/png', 'image/webp'],
+  lesson_video: ['video/mp4', 'video/webm'],
+  lesson_file: ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'],
+  assignment_video: ['video/mp4', 'video/webm', 'video/quicktime'],
 };
 
 const EXT: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf', 'image/svg+xml': 'svg',
+  'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov',
 };
 
 /** Reads the one file of a multipart request into memory, within the configured size limit. */
