@@ -36,6 +36,7 @@ import { ledgerRoutes } from './modules/ledger/index.js';
 import { aftersalesRoutes } from './modules/aftersales/index.js';
 import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
 import { settlementRoutes } from './modules/settlement/index.js';
+import { inProcessRealtime } from './platform/realtime/index.js';
 
 export interface BuildOptions {
   sms?: SmsProvider;
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // SQLite has one writer: grouping commits costs nothing in concurrency and saves an fsync
     // per transaction. PostgreSQL runs transactions side by side, each on its own connection.
     transact: dbHandle.dialect === 'sqlite' ? groupCommit(dbHandle.db) : (fn) => dbHandle.db.transaction().execute(fn),
+    realtime: inProcessRealtime(),
   };
 
   const routes: RouteInfo[] = [];
@@ -198,6 +200,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     close: async () => {
       stopJobs();
       await app.close();
+      await deps.realtime.close();
       await dbHandle.close();
       if (!opts.regions) regions.close();
     },

@@ -6,6 +6,7 @@ import type { Dialect } from './platform/db/connect.js';
 import type { TransactionRunner } from './platform/db/group-commit.js';
 import type { Actor } from './platform/http/access.js';
 import type { Storage } from './platform/storage.js';
+import type { Realtime } from './platform/realtime/index.js';
 import type { SmsProvider } from './modules/accounts/sms.js';
 import type { RegionSource } from './modules/regions/regions.source.js';
 
@@ -20,6 +21,8 @@ export interface Deps {
   log: FastifyBaseLogger;
   /** Runs a top-level write transaction: grouped commits on SQLite, one transaction each on PostgreSQL. */
   transact: TransactionRunner<Database>;
+  /** Live-room events to WebSocket viewers (in-process, or across processes through Redis). */
+  realtime: Realtime;
 }
 
 /** The first argument of every service function: who is asking, and through which connection. */
