@@ -31,6 +31,7 @@ const EnvSchema = Type.Object({
   AUTO_CONFIRM_DAYS: Type.Integer({ minimum: 1, maximum: 60, default: 10 }),
   CENTER_SERVICE_FEE_BP: Type.Integer({ minimum: 0, maximum: 5000, default: 0 }),
   AFTERSALES_ESCALATE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48, description: 'hours without a supplier answer after which a buyer may take an after-sales case to the center' }),
+  RTMP_PUBLIC_URL: Type.String({ pattern: '^rtmps?://[^\\s]+$', default: 'rtmp://localhost:1935/live', description: 'the RTMP ingest address hosts paste into OBS, without the stream key' }),
   TRUST_PROXY: Type.String({ default: 'false', description: "'false', a hop count, or proxy addresses/CIDRs separated by commas" }),
   SMS_PROVIDER: Type.Union([Type.Literal('dev'), Type.Literal('aliyun')], { default: 'dev' }),
   ALIYUN_SMS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -107,6 +108,8 @@ export interface Config {
   readonly centerServiceFeeBp: number;
   /** Hours a supplier has to answer an after-sales case before the buyer may escalate it. */
   readonly aftersalesEscalateHours: number;
+  /** The RTMP ingest address shown to hosts (rtmp://host:1935/live); the stream key is appended. */
+  readonly rtmpPublicUrl: string;
   /** Absent: the development provider that logs codes instead of sending them. */
   readonly aliyunSms: { accessKeyId: string; accessKeySecret: string; signName: string; templateLogin: string } | undefined;
   /** Which payment provider takes the money: the built-in sandbox (default) or WeChat Pay. */
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     autoConfirmDays: e.AUTO_CONFIRM_DAYS,
     centerServiceFeeBp: e.CENTER_SERVICE_FEE_BP,
     aftersalesEscalateHours: e.AFTERSALES_ESCALATE_HOURS,
+    rtmpPublicUrl: e.RTMP_PUBLIC_URL.replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     aliyunSms: e.SMS_PROVIDER === 'aliyun'
       ? { accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: e.ALIYUN_SMS_SIGN_NAME!, templateLogin: e.ALIYUN_SMS_TEMPLATE_LOGIN! }
