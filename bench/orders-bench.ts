@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createTestApp, type TestApp } from '../test/helpers.js';
 import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser } from '../test/factories.js';
 
@@ -25,36 +26,19 @@ export async function makeBuyers(t: TestApp, n: number): Promise<Buyer[]> {
   return out;
 }
 
-function call(base: string, b: Buyer, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: { cookie: b.cookie, 'x-csrf-token': b.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+/** Runs one load job in a separate process (bench/load-worker.mjs): the server keeps its own core. */
+function runLoad<T>(job: Record<string, unknown>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./load-worker.mjs', import.meta.url)), [], { execArgv: [] });
+    child.once('message', (m: { result?: T; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m.result as T)));
+    child.once('error', reject);
+    child.send(job);
   });
 }
 
 /** add to cart → place checkout → start payment → confirm on the sandbox page, per buyer in a loop. */
 export async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], skuId: string, concurrency: number, seconds: number) {
-  const lat: number[] = [];
-  let errors = 0;
-  const end = Date.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(buyers.slice(0, concurrency).map(async (b) => {
-    while (Date.now() < end) {
-      const t0 = performance.now();
-      await (await call(base, b, 'PUT', `/api/v1/cart/items/${skuId}`, { quantity: 1 })).arrayBuffer();
-      const c = await call(base, b, 'POST', '/api/v1/checkouts', { items: [{ skuId, quantity: 1 }], addressId: b.addressId, fromCart: true }, { 'idempotency-key': `b-${randomUUID()}` });
-      if (c.status !== 201) { errors++; await c.arrayBuffer(); continue; }
-      const { id } = (await c.json()) as { id: string };
-      const p = await call(base, b, 'POST', `/api/v1/checkouts/${id}/pay`, {}, { 'idempotency-key': `p-${randomUUID()}` });
-      const start = (await p.json()) as { url?: string };
-      const ok = await call(base, b, 'POST', `${start.url}/confirm`, {});
-      await ok.arrayBuffer();
-      if (ok.status !== 200) { errors++; continue; }
-      lat.push(performance.now() - t0);
-    }
-  }));
-  const secs = (performance.now() - started) / 1000;
+  const { lat, errors, secs } = await runLoad<{ lat: number[]; errors: number; secs: number }>({ kind: 'checkout', base, buyers, skuId, concurrency, seconds });
   lat.sort((a, b) => a - b);
   // Wait for the asynchronous paid notifications, then count what was really paid.
   await new Promise((r) => setTimeout(r, 1500));
@@ -64,26 +48,7 @@ export async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], s
 
 /** N buyers at once against the given SKUs; counts orders, sold-out answers and oversold units. */
 export async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, requests: number, concurrency: number, label: string) {
-  const lat: number[] = [];
-  let ok = 0;
-  let soldOut = 0;
-  let other = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_v, w) => {
-    const b = buyers[w % buyers.length]!;
-    while (next < requests) {
-      const i = next++;
-      const t0 = performance.now();
-      const r = await call(base, b, 'POST', '/api/v1/checkouts', { items: [{ skuId: skuIds[i % skuIds.length], quantity: 1 }], addressId: b.addressId }, { 'idempotency-key': `f-${randomUUID()}` });
-      const body = (await r.json()) as { code?: string };
-      lat.push(performance.now() - t0);
-      if (r.status === 201) ok++;
-      else if (r.status === 409 && body.code === 'sold_out') soldOut++;
-      else other++;
-    }
-  }));
-  const secs = (performance.now() - started) / 1000;
+  const { lat, ok, soldOut, other, secs } = await runLoad<{ lat: number[]; ok: number; soldOut: number; other: number; secs: number }>({ kind: 'flash', base, buyers, skuIds, requests, concurrency });
   lat.sort((a, b) => a - b);
   const sold = Number((await t.deps.db.selectFrom('order_item').select((eb) => eb.fn.sum('quantity').as('q')).where('sku_id', 'in', skuIds).executeTakeFirstOrThrow()).q ?? 0);
   const oversold = Math.max(0, sold - stockEach * skuIds.length);
