@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-CN';
 import { buyEn } from './buy.en';
 import { consoleOrdersEn } from './console-orders.en';
 import { settlementEn } from './settlement.en';
+import { liveVideoEn } from './live-video.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -644,4 +645,5 @@ export const en: Record<MessageKey, string> = {
   ...consoleOrdersEn,
   ...aftersalesEn,
   ...settlementEn,
+  ...liveVideoEn,
 };

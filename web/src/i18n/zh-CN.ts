@@ -3,6 +3,7 @@ import { aftersalesZhCN } from './aftersales.zh-CN';
 import { buyZhCN } from './buy.zh-CN';
 import { consoleOrdersZhCN } from './console-orders.zh-CN';
 import { settlementZhCN } from './settlement.zh-CN';
+import { liveVideoZhCN } from './live-video.zh-CN';
 
 export const zhCN = {
   'app.name': '丰收',
@@ -660,6 +661,7 @@ export const zhCN = {
   ...consoleOrdersZhCN,
   ...aftersalesZhCN,
   ...settlementZhCN,
+  ...liveVideoZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;
