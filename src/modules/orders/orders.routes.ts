@@ -2,8 +2,8 @@ import { Type, type TString } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Deps, ctxFromRequest } from '../../context.js';
 import { PageQuery, pageOf } from '../../platform/http/pagination.js';
-import { AppError, sendProblem } from '../../platform/http/errors.js';
-import { paymentsFor, PaymentNotificationError } from '../payments/index.js';
+import { sendProblem } from '../../platform/http/errors.js';
+import { paymentsFor, PaymentNotificationError, PaymentProviderError } from '../payments/index.js';
 import * as checkout from './checkout.service.js';
 import * as svc from './orders.service.js';
 import {
@@ -148,7 +148,12 @@ export function orderRoutes(deps: Deps): FastifyPluginAsyncTypebox {
             req.log.warn({ code: err.code }, 'payment notification refused');
             return sendProblem(reply, req, 401, 'bad_notification', `Notification refused: ${err.code}`);
           }
-          if (err instanceof AppError) throw err;
+          // Verifying needed the provider (a platform-certificate download) and it failed: the
+          // provider retries the notification later, so answer "not now" rather than 500.
+          if (err instanceof PaymentProviderError) {
+            req.log.error({ code: err.code, err }, 'payment notification could not be verified');
+            return sendProblem(reply, req, 503, 'provider_unavailable', `Notification could not be verified now: ${err.code}`);
+          }
           throw err;
         }
       });

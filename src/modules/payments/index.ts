@@ -51,6 +51,8 @@ export function paymentsFor(deps: Deps): Payments {
     const provider = wechatPayProvider({
       mchId: w.mchId, appId: w.appId, mchSerial: w.mchSerial, mchPrivateKey: w.mchPrivateKeyPem, apiV3Key: w.apiV3Key,
       platformPublicKey: w.platformPublicKeyPem, platformSerial: w.platformSerial, nonceStore,
+      extraPlatformKeys: w.nextPlatformKey ? [{ serial: w.nextPlatformKey.serial, key: w.nextPlatformKey.pem }] : [],
+      downloadCertificates: w.downloadCertificates ?? false,
     });
     payments = { provider, sandbox: null, onNotification: () => {} };
   } else {

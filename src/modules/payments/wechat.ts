@@ -15,6 +15,12 @@ import {
  *   verified with the platform certificate or platform public key over "TIMESTAMP\nNONCE\nBODY\n";
  * - a notification's `resource` is AEAD_AES_256_GCM encrypted with the APIv3 key (32 bytes),
  *   the 16-byte tag appended to the base64 ciphertext.
+ *
+ * Platform keys rotate. Several may be configured at once (the current one and the next, for
+ * the overlap WeChat announces), picked by Wechatpay-Serial. In the older certificate mode the
+ * provider can also download the platform certificates (GET /v3/certificates, each one
+ * AEAD-encrypted with the APIv3 key) when a message names a serial it does not know, and
+ * every 12 hours; expired certificates are dropped.
  */
 
 export const WECHAT_AUTH_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';
@@ -160,6 +166,10 @@ export interface WechatPayOptions {
   /** WeChat Pay platform public key (or platform certificate) and its id/serial (Wechatpay-Serial). */
   platformPublicKey: string | KeyObject;
   platformSerial: string;
+  /** More platform keys trusted beside the first, e.g. the next one during a rotation. */
+  extraPlatformKeys?: { serial: string; key: string | KeyObject }[];
+  /** Certificate mode: fetch platform certificates from /v3/certificates on an unknown serial and every 12 h. */
+  downloadCertificates?: boolean;
   nonceStore: NonceStore;
   baseUrl?: string;
   /** Injected in tests; the network is outside the machine. */
@@ -167,6 +177,14 @@ export interface WechatPayOptions {
   now?: () => Date;
   nonce?: () => string;
   timeoutMs?: number;
+}
+
+/** How often downloaded certificates are refreshed, and how soon an unknown serial may trigger another download. */
+const CERT_REFRESH_MS = 12 * 3600_000;
+const CERT_RETRY_MS = 60_000;
+
+interface WxCertificateList {
+  data?: { serial_no?: string; effective_time?: string; expire_time?: string; encrypt_certificate?: EncryptedResource }[];
 }
 
 interface WxTransaction {
@@ -182,29 +200,90 @@ interface WxRefund {
 /** The WeChat Pay API v3 provider. */
 export function wechatPayProvider(opts: WechatPayOptions): PaymentProvider {
   const privateKey = loadPrivateKey(opts.mchPrivateKey);
-  const platformKey = loadPublicKey(opts.platformPublicKey);
+  // Trusted platform keys by serial; downloaded certificates carry their expiry.
+  const platformKeys = new Map<string, { key: KeyObject; expiresAt: number | null }>();
+  platformKeys.set(opts.platformSerial, { key: loadPublicKey(opts.platformPublicKey), expiresAt: null });
+  for (const k of opts.extraPlatformKeys ?? []) platformKeys.set(k.serial, { key: loadPublicKey(k.key), expiresAt: null });
+  let lastDownload = 0;
+  let downloading: Promise<void> | null = null;
   const doFetch = opts.fetch ?? fetch;
   const baseUrl = (opts.baseUrl ?? 'https://api.mch.weixin.qq.com').replace(/\/$/, '');
   const now = opts.now ?? (() => new Date());
   const newNonce = opts.nonce ?? (() => randomBytes(16).toString('hex').toUpperCase());
   const unix = () => String(Math.floor(now().getTime() / 1000));
 
+  /** The trusted key for a serial, downloading the certificates first if that may help. */
+  async function keyFor(serial: string): Promise<KeyObject | null> {
+    const t = now().getTime();
+    if (opts.downloadCertificates) {
+      const known = platformKeys.has(serial);
+      if ((!known && t - lastDownload > CERT_RETRY_MS) || t - lastDownload > CERT_REFRESH_MS) {
+        downloading ??= downloadCertificates().finally(() => { downloading = null; });
+        try {
+          await downloading;
+        } catch (err) {
+          if (!known) throw err;
+          // A failed refresh keeps the keys we have; the next message tries again.
+        }
+      }
+    }
+    const k = platformKeys.get(serial);
+    if (!k || (k.expiresAt !== null && k.expiresAt <= t)) return null;
+    return k.key;
+  }
+
   /** Header checks shared by responses and notifications; returns the verified timestamp and nonce. */
-  function verifySigned(headers: NotificationHeaders, body: string): { nonce: string } {
+  async function verifySigned(headers: NotificationHeaders, body: string, keyOf: (serial: string) => Promise<KeyObject | null> = keyFor): Promise<{ nonce: string }> {
     const timestamp = headerValue(headers, 'Wechatpay-Timestamp');
     const nonce = headerValue(headers, 'Wechatpay-Nonce');
     const signature = headerValue(headers, 'Wechatpay-Signature');
     const serial = headerValue(headers, 'Wechatpay-Serial');
     if (!timestamp || !nonce || !signature || !serial) throw new PaymentNotificationError('missing_headers', 'Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required');
-    if (serial !== opts.platformSerial) throw new PaymentNotificationError('wrong_serial', `signed with ${serial}, not the configured platform key ${opts.platformSerial}`);
     if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now().getTime() / 1000 - Number(timestamp)) > WECHAT_TIMESTAMP_WINDOW_SEC) {
       throw new PaymentNotificationError('stale_timestamp', 'the timestamp is more than 5 minutes away from now');
     }
-    if (!rsaVerify(responseSignMessage(timestamp, nonce, body), signature, platformKey)) throw new PaymentNotificationError('bad_signature', 'the signature does not verify with the platform key');
+    const key = await keyOf(serial);
+    if (!key) throw new PaymentNotificationError('wrong_serial', `signed with ${serial}, which is not a trusted platform key (${[...platformKeys.keys()].join(', ')})`);
+    if (!rsaVerify(responseSignMessage(timestamp, nonce, body), signature, key)) throw new PaymentNotificationError('bad_signature', 'the signature does not verify with the platform key');
     return { nonce };
   }
 
-  async function call<T>(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<T | null> {
+  /**
+   * GET /v3/certificates. Each certificate is AEAD-encrypted with the APIv3 key, which only
+   * WeChat and the merchant know, so a certificate that decrypts is WeChat's; the answer's own
+   * signature must then verify with one of the certificates it carries (or one we trust).
+   */
+  async function downloadCertificates(): Promise<void> {
+    const fresh = new Map<string, { key: KeyObject; expiresAt: number | null }>();
+    await call<WxCertificateList>('GET', '/v3/certificates', undefined, async (list) => {
+      for (const c of list?.data ?? []) {
+        if (!c.serial_no || !c.encrypt_certificate) continue;
+        let pemText: string;
+        try {
+          pemText = decryptResource(opts.apiV3Key, c.encrypt_certificate);
+        } catch {
+          throw new PaymentProviderError('bad_certificate', `platform certificate ${c.serial_no} does not decrypt with the APIv3 key`, 200, false);
+        }
+        const cert = new X509Certificate(pemText);
+        const expiresAt = Date.parse(c.expire_time ?? cert.validTo);
+        if (Number.isNaN(expiresAt) || expiresAt <= now().getTime()) continue;
+        fresh.set(c.serial_no, { key: cert.publicKey, expiresAt });
+      }
+      return async (serial: string) => fresh.get(serial)?.key ?? platformKeys.get(serial)?.key ?? null;
+    });
+    lastDownload = now().getTime();
+    for (const [serial, k] of fresh) platformKeys.set(serial, k);
+    for (const [serial, k] of platformKeys) if (k.expiresAt !== null && k.expiresAt <= now().getTime()) platformKeys.delete(serial);
+  }
+
+  /**
+   * One signed request. `trustFrom` lets an answer supply the keys that verify it (the
+   * certificate download); otherwise the trusted platform keys do.
+   */
+  async function call<T>(
+    method: 'GET' | 'POST', path: string, payload?: unknown,
+    trustFrom?: (parsed: T | null) => Promise<(serial: string) => Promise<KeyObject | null>>,
+  ): Promise<T | null> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const authorization = buildAuthorization({ mchId: opts.mchId, serialNo: opts.mchSerial, privateKey }, { method, url: path, body, timestamp: unix(), nonce: newNonce() });
     const headers: Record<string, string> = { accept: 'application/json', authorization, 'user-agent': 'fengshou-payments/1' };
@@ -226,17 +305,24 @@ export function wechatPayProvider(opts: WechatPayOptions): PaymentProvider {
       } catch { /* not JSON: keep the status */ }
       throw new PaymentProviderError(code, `WeChat Pay refused ${method} ${path.split('?')[0]}: ${message}`, res.status, res.status >= 500 || res.status === 429 || RETRYABLE_CODES.has(code));
     }
+    let parsed: T | null = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text) as T;
+      } catch {
+        if (!trustFrom) parsed = null;
+        else throw new PaymentProviderError('bad_response', 'WeChat Pay answered with something that is not JSON', res.status, false);
+      }
+    }
     try {
-      verifySigned(Object.fromEntries(res.headers.entries()), text);
+      await verifySigned(Object.fromEntries(res.headers.entries()), text, trustFrom ? await trustFrom(parsed) : keyFor);
     } catch (err) {
+      if (err instanceof PaymentProviderError) throw err;
       throw new PaymentProviderError('bad_response_signature', `WeChat Pay response not trusted: ${(err as Error).message}`, res.status, false);
     }
     if (!text) return null;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new PaymentProviderError('bad_response', 'WeChat Pay answered with something that is not JSON', res.status, false);
-    }
+    if (parsed === null) throw new PaymentProviderError('bad_response', 'WeChat Pay answered with something that is not JSON', res.status, false);
+    return parsed;
   }
 
   function toPaymentStatus(t: WxTransaction, outTradeNo: string): PaymentStatus {
@@ -297,7 +383,7 @@ export function wechatPayProvider(opts: WechatPayOptions): PaymentProvider {
 
     async parseNotification(rawBody, headers) {
       const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
-      const { nonce } = verifySigned(headers, body);
+      const { nonce } = await verifySigned(headers, body);
       let n: { id?: unknown; event_type?: unknown; resource_type?: unknown; create_time?: unknown; resource?: EncryptedResource };
       try {
         n = JSON.parse(body);

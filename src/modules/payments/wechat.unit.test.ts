@@ -1,4 +1,5 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { memoryNonceStore } from './nonces.js';
 import { PaymentNotificationError, PaymentProviderError, type PaymentProvider } from './provider.js';
@@ -304,5 +305,84 @@ describe('WeChat Pay v3 calls', () => {
   it('accepts both keys as KeyObjects as well as PEM text', async () => {
     const { p } = provider(fakeWechat(() => ({ status: 200, body: { trade_state: 'NOTPAY', amount: { total: 1 } } })).fetchImpl, { platformPublicKey: platform.publicKey, mchPrivateKey: merchant.privateKey });
     expect((await p.queryPayment('P20261127000001')).state).toBe('pending');
+  });
+});
+
+describe('WeChat Pay v3 platform-key rotation', () => {
+  const next = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const NEXT_SERIAL = 'PUB_KEY_ID_0114232134912410000000000001';
+  // A real X.509 certificate made once with openssl (testdata/), standing in for a downloaded platform certificate.
+  const certPem = readFileSync(new URL('./testdata/wechat-platform-cert.pem', import.meta.url), 'utf8');
+  const certKey = createPrivateKey(readFileSync(new URL('./testdata/wechat-platform-cert.key.pem', import.meta.url), 'utf8'));
+  const CERT_SERIAL = '04D7D197E90E0D9B40A7AB15B4E439306C90744C';
+
+  it('trusts the current and the next key during a rotation, each by its own serial, and nothing else', async () => {
+    const { p } = provider(undefined, { extraPlatformKeys: [{ serial: NEXT_SERIAL, key: pem(next.publicKey, 'spki') }] });
+    expect((await p.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, nonce: 'n-old' })) as [string, Record<string, string>])).kind).toBe('paid');
+    const signedByNext = notification({ resource: PAID_RESOURCE, serial: NEXT_SERIAL, key: next.privateKey, nonce: 'n-next', eventId: 'EV-next' });
+    expect((await p.parseNotification(signedByNext.body, signedByNext.headers)).kind).toBe('paid');
+    // The next key's signature under the old serial (or the other way round) does not pass.
+    await refused(p, notification({ resource: PAID_RESOURCE, serial: PLATFORM_SERIAL, key: next.privateKey, nonce: 'n-x' }), 'bad_signature');
+    await refused(p, notification({ resource: PAID_RESOURCE, serial: 'PUB_KEY_ID_UNKNOWN', key: next.privateKey, nonce: 'n-y' }), 'wrong_serial');
+    // Without the next key configured, its notifications are refused.
+    const { p: old } = provider();
+    await refused(old, notification({ resource: PAID_RESOURCE, serial: NEXT_SERIAL, key: next.privateKey, nonce: 'n-z' }), 'wrong_serial');
+  });
+
+  /** A /v3/certificates answer: each certificate AEAD-encrypted with the APIv3 key, the answer signed by `signer`. */
+  function certificatesFetch(opts: { signer?: KeyObject; signerSerial?: string; expire?: string; apiV3Key?: string } = {}) {
+    const calls: string[] = [];
+    const fetchImpl = (async (url: string) => {
+      calls.push(url);
+      const body = JSON.stringify({
+        data: [{
+          serial_no: CERT_SERIAL, effective_time: '2026-01-01T00:00:00+08:00', expire_time: opts.expire ?? '2031-01-01T00:00:00+08:00',
+          encrypt_certificate: encryptResource(opts.apiV3Key ?? API_V3_KEY, certPem, '61f9fcd2ab2a', 'certificate', 'certificate'),
+        }],
+      });
+      const nonce = `cert-nonce-${calls.length}`;
+      return new Response(body, {
+        status: 200,
+        headers: {
+          'content-type': 'application/json', 'wechatpay-timestamp': NOW_SEC, 'wechatpay-nonce': nonce, 'wechatpay-serial': opts.signerSerial ?? CERT_SERIAL,
+          'wechatpay-signature': rsaSign(responseSignMessage(NOW_SEC, nonce, body), opts.signer ?? certKey),
+        },
+      });
+    }) as unknown as typeof fetch;
+    return { calls, fetchImpl };
+  }
+
+  it('certificate mode: a notification under an unknown serial downloads the certificates once, then verifies with the new one', async () => {
+    const wx = certificatesFetch();
+    const { p } = provider(wx.fetchImpl, { downloadCertificates: true });
+    // The configured key still works; the first message also triggers the first download (nothing fetched yet).
+    expect((await p.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, nonce: 'c-1' })) as [string, Record<string, string>])).kind).toBe('paid');
+    expect(wx.calls).toEqual(['https://api.mch.weixin.qq.com/v3/certificates']);
+    const byCert = notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'c-2', eventId: 'EV-cert' });
+    expect((await p.parseNotification(byCert.body, byCert.headers)).kind).toBe('paid');
+    expect(wx.calls).toHaveLength(1); // known now: no second download
+    // A forged message under the new serial is still refused.
+    await refused(p, notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: stranger.privateKey, nonce: 'c-3' }), 'bad_signature');
+  });
+
+  it('certificate mode: expired certificates, certificates that do not decrypt and answers signed by someone else are not trusted', async () => {
+    // The answer is signed with the configured key, so the download itself is trusted; its one certificate has expired.
+    const expired = certificatesFetch({ expire: '2026-01-01T00:00:00+08:00', signer: platform.privateKey, signerSerial: PLATFORM_SERIAL });
+    const { p: p1 } = provider(expired.fetchImpl, { downloadCertificates: true });
+    await refused(p1, notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'e-1' }), 'wrong_serial');
+
+    const wrongKey = certificatesFetch({ apiV3Key: 'Z'.repeat(32) });
+    const { p: p2 } = provider(wrongKey.fetchImpl, { downloadCertificates: true });
+    const e2 = await p2.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'e-2' })) as [string, Record<string, string>]).then(() => null, (e: unknown) => e);
+    expect(e2).toBeInstanceOf(PaymentProviderError);
+    expect((e2 as PaymentProviderError).code).toBe('bad_certificate');
+
+    const forged = certificatesFetch({ signer: stranger.privateKey });
+    const { p: p3 } = provider(forged.fetchImpl, { downloadCertificates: true });
+    const e3 = await p3.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'e-3' })) as [string, Record<string, string>]).then(() => null, (e: unknown) => e);
+    expect((e3 as PaymentProviderError).code).toBe('bad_response_signature');
+    // A retry within the minute does not hammer WeChat with downloads.
+    await p3.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'e-4' })) as [string, Record<string, string>]).catch(() => null);
+    expect(forged.calls.length).toBeLessThanOrEqual(2);
   });
 });
