@@ -36,6 +36,7 @@ import { ledgerRoutes } from './modules/ledger/index.js';
 import { aftersalesRoutes } from './modules/aftersales/index.js';
 import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
 import { settlementRoutes } from './modules/settlement/index.js';
+import { liveSessionRoutes, startLiveSessionJobs } from './modules/live/index.js';
 import { inProcessRealtime } from './platform/realtime/index.js';
 
 export interface BuildOptions {
@@ -173,6 +174,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(aftersalesRoutes(deps));
     await api.register(fulfilmentRoutes(deps));
     await api.register(settlementRoutes(deps));
+    await api.register(liveSessionRoutes(deps));
   }, { prefix: '/api/v1' });
 
   const webDir = findWebDir(config);
@@ -189,7 +191,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
   }
 
-  const stoppers = opts.jobs ? [startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps), startRefundRetryJob(deps)] : [];
+  const stoppers = opts.jobs ? [startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps), startRefundRetryJob(deps), startLiveSessionJobs(deps)] : [];
   const stopJobs = () => stoppers.forEach((stop) => stop());
 
   return {

@@ -8,3 +8,5 @@
 export { fulfilmentRoutes, startFulfilmentJobs } from './fulfilment.routes.js';
 export { autoConfirmOrders, confirmReceipt, shipOrder, shipBatch, markDelivered, commissionOf, SHEET_ROLES } from './fulfilment.service.js';
 export { CARRIERS, CARRIER_NAMES, parseCarrier, trackingProblem, type Carrier } from './carriers.js';
+/** XLSX or CSV (UTF-8 or GB18030) into rows of cells; also used by the live module's sales import. */
+export { readSheet, type CellValue } from './sheets.js';
