@@ -38,6 +38,7 @@ import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/inde
 import { settlementRoutes } from './modules/settlement/index.js';
 import { liveSessionRoutes, startLiveSessionJobs } from './modules/live/index.js';
 import { inProcessRealtime } from './platform/realtime/index.js';
+import { createMediaServer, startVideo, stopVideo, videoRoutes } from './modules/live/video/index.js';
 
 export interface BuildOptions {
   sms?: SmsProvider;
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // SQLite has one writer: grouping commits costs nothing in concurrency and saves an fsync
     // per transaction. PostgreSQL runs transactions side by side, each on its own connection.
     transact: dbHandle.dialect === 'sqlite' ? groupCommit(dbHandle.db) : (fn) => dbHandle.db.transaction().execute(fn),
+    media: await createMediaServer(config, app.log),
     realtime: inProcessRealtime(),
   };
 
@@ -174,6 +176,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(aftersalesRoutes(deps));
     await api.register(fulfilmentRoutes(deps));
     await api.register(settlementRoutes(deps));
+    await api.register(videoRoutes(deps));
     await api.register(liveSessionRoutes(deps));
   }, { prefix: '/api/v1' });
 
@@ -193,6 +196,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const stoppers = opts.jobs ? [startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps), startRefundRetryJob(deps), startLiveSessionJobs(deps)] : [];
   const stopJobs = () => stoppers.forEach((stop) => stop());
+  // Live video: the media server (built-in RTMP ingest, external callbacks, or off) and the replay job.
+  await startVideo(deps);
 
   return {
     app,
@@ -201,6 +206,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     dbHandle,
     close: async () => {
       stopJobs();
+      await stopVideo(deps);
       await app.close();
       await deps.realtime.close();
       await dbHandle.close();

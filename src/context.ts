@@ -7,6 +7,7 @@ import type { TransactionRunner } from './platform/db/group-commit.js';
 import type { Actor } from './platform/http/access.js';
 import type { Storage } from './platform/storage.js';
 import type { Realtime } from './platform/realtime/index.js';
+import type { MediaServer } from './modules/live/video/media-server.js';
 import type { SmsProvider } from './modules/accounts/sms.js';
 import type { RegionSource } from './modules/regions/regions.source.js';
 
@@ -23,6 +24,8 @@ export interface Deps {
   transact: TransactionRunner<Database>;
   /** Live-room events to WebSocket viewers (in-process, or across processes through Redis). */
   realtime: Realtime;
+  /** Live video ingest and playback (src/modules/live/video): built-in, external or off. */
+  media: MediaServer;
 }
 
 /** The first argument of every service function: who is asking, and through which connection. */

@@ -42,7 +42,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, opts: { job
     await client.query(`create schema ${pgSchema}`);
     await client.end();
   }
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: 'false' }, {
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: 'false', MEDIA_SERVER: 'off' }, {
     argon2MemoryKib: 1024,
     rateLimitLoginPerMinute: 10_000,
     rateLimitSmsPerHour: 10_000,

@@ -131,6 +131,10 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/settlement/payout-batches/:batchId/pay': CENTER,
   'POST /api/v1/settlement/payout-batches/:batchId/lines/:lineId/pay': CENTER,
   'POST /api/v1/settlement/payout-batches/:batchId/cancel': CENTER,
+  // live video (src/modules/live/video): who may watch is the session's own rule, checked in the service; the hook carries MEDIA_HOOK_TOKEN
+  'GET /api/v1/live/sessions/:sessionId/video.flv': 'public',
+  'GET /api/v1/live/sessions/:sessionId/replay': 'public',
+  'POST /api/v1/live/media/hook': 'public',
   // live sessions (scheduling, run-of-show, approval, stream key, state, pre-announcement, report)
   'POST /api/v1/live/sessions': ['host', 'trainee'],
   'GET /api/v1/live/sessions': ['host', 'trainee', 'center_admin', 'operator', 'official'],
