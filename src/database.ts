@@ -6,6 +6,7 @@ import type { FilesTables } from './modules/files/files.tables.js';
 import type { HostsTables } from './modules/hosts/hosts.tables.js';
 import type { LedgerTables } from './modules/ledger/ledger.tables.js';
 import type { LiveTables } from './modules/live/live.tables.js';
+import type { RoomTables } from './modules/live/room.tables.js';
 import type { NotificationsTables } from './modules/notifications/notifications.tables.js';
 import type { OrdersTables } from './modules/orders/orders.tables.js';
 import type { PaymentsTables } from './modules/payments/payments.tables.js';
@@ -15,4 +16,4 @@ import type { SuppliersTables } from './modules/suppliers/suppliers.tables.js';
 /** All tables, each owned by one module (see that module's *.tables.ts). */
 export interface Database
   extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables, SettlementTables,
-    LiveTables, HostsTables {}
+    LiveTables, HostsTables, RoomTables {}

@@ -13,6 +13,8 @@ const SUPPLIER_READERS: Role[] = ['center_admin', 'operator', 'official', 'suppl
 const SUPPLIER_EDITORS: Role[] = ['center_admin', 'operator', 'supplier'];
 const LEDGER_READERS: Role[] = ['center_admin', 'operator', 'official'];
 const SHEET: Role[] = ['supplier', 'center_admin', 'operator'];
+/** The live room's controls: the session's host (a trainee in practice) or its center; the service checks which session. */
+const LIVE_ROOM_CONTROL: Role[] = ['host', 'trainee', 'center_admin', 'operator'];
 const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/auth/signup': 'public',
   'POST /api/v1/auth/login': 'public',
@@ -131,6 +133,23 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/settlement/payout-batches/:batchId/pay': CENTER,
   'POST /api/v1/settlement/payout-batches/:batchId/lines/:lineId/pay': CENTER,
   'POST /api/v1/settlement/payout-batches/:batchId/cancel': CENTER,
+  // ---- live room (buying, pins, flash sales, comments, likes, bans, figures)
+  'GET /api/v1/live/sessions/:sessionId/room': 'public',
+  'POST /api/v1/live/sessions/:sessionId/checkouts': ['buyer'],
+  'PUT /api/v1/live/sessions/:sessionId/pin': LIVE_ROOM_CONTROL,
+  'GET /api/v1/live/sessions/:sessionId/flash-sales': LIVE_ROOM_CONTROL,
+  'POST /api/v1/live/sessions/:sessionId/flash-sales': LIVE_ROOM_CONTROL,
+  'POST /api/v1/live/sessions/:sessionId/flash-sales/:flashSaleId/start': LIVE_ROOM_CONTROL,
+  'POST /api/v1/live/sessions/:sessionId/flash-sales/:flashSaleId/close': LIVE_ROOM_CONTROL,
+  'GET /api/v1/live/sessions/:sessionId/comments': 'public',
+  'POST /api/v1/live/sessions/:sessionId/comments': 'user',
+  'POST /api/v1/live/sessions/:sessionId/comments/:commentId/hide': LIVE_ROOM_CONTROL,
+  'POST /api/v1/live/sessions/:sessionId/comments/:commentId/show': LIVE_ROOM_CONTROL,
+  'POST /api/v1/live/sessions/:sessionId/likes': 'user',
+  'GET /api/v1/live/sessions/:sessionId/bans': LIVE_ROOM_CONTROL,
+  'PUT /api/v1/live/sessions/:sessionId/bans/:userId': LIVE_ROOM_CONTROL,
+  'DELETE /api/v1/live/sessions/:sessionId/bans/:userId/:kind': LIVE_ROOM_CONTROL,
+  'GET /api/v1/live/sessions/:sessionId/figures': [...LIVE_ROOM_CONTROL, 'official'],
   // live video (src/modules/live/video): who may watch is the session's own rule, checked in the service; the hook carries MEDIA_HOOK_TOKEN
   'GET /api/v1/live/sessions/:sessionId/video.flv': 'public',
   'GET /api/v1/live/sessions/:sessionId/replay': 'public',

@@ -35,6 +35,8 @@ export const ID_PREFIXES = {
   liveSession: 'lvs',
   liveItem: 'lvi',
   liveExternalSale: 'lvx',
+  liveFlashSale: 'lfs',
+  liveComment: 'lvc',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
