@@ -11,7 +11,8 @@ const Binary = (description: string) => Type.String({ format: 'binary', descript
 /**
  * What an external media server sends to its publish callbacks. SRS posts JSON
  * (`action`: on_publish / on_unpublish, `app`, `stream`, `param`); nginx-rtmp and
- * nginx-http-flv post a form (`call`: publish / publish_done, `app`, `name`, `addr`).
+ * nginx-http-flv post a form (`call`: publish / publish_done, `app`, `name`, `addr`); Tencent Cloud
+ * CSS posts stream events (`event_type` 1/0, `stream_id`).
  */
 const HookBody = Type.Object({
   action: Type.Optional(Type.String({ maxLength: 40 })),
@@ -21,6 +22,9 @@ const HookBody = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200 })),
   ip: Type.Optional(Type.String({ maxLength: 100 })),
   addr: Type.Optional(Type.String({ maxLength: 100 })),
+  /** Tencent Cloud CSS stream events: 1 = push started, 0 = push stopped. */
+  event_type: Type.Optional(Type.Integer()),
+  stream_id: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: true });
 const HookQuery = Type.Object({ token: Type.String({ maxLength: 200, description: 'MEDIA_HOOK_TOKEN' }) });
 const HookOk = Type.Object({ code: Type.Literal(0, { description: 'SRS reads 0 as "allow"' }) });
@@ -71,8 +75,8 @@ export function videoRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         throw new AppError(403, 'bad_hook_token', 'Wrong token');
       }
       const b = req.body;
-      const action = (b.action ?? b.call ?? '').replace(/^on_/, '');
-      const key = String(b.stream ?? b.name ?? '').split('?')[0]!;
+      const action = b.event_type === 1 ? 'publish' : b.event_type === 0 ? 'unpublish' : (b.action ?? b.call ?? '').replace(/^on_/, '');
+      const key = String(b.stream ?? b.name ?? b.stream_id ?? '').split('?')[0]!;
       const remote = b.ip ?? b.addr ?? '';
       if (action === 'publish') {
         const decision = await authorizePublish(deps, key, { protocol: 'external', remote, app: b.app ?? '' });
