@@ -15,7 +15,6 @@ import { ProductPage } from './ProductPage';
 import { SearchPage } from './SearchPage';
 import { TabBar } from './TabBar';
 import { ToastProvider } from './Toast';
-import { VideoOnlyPage } from '../live/VideoOnlyPage';
 import './store.css';
 
 /** The buyer pages: light, plain CSS, a bottom tab bar everywhere but the product page. */
@@ -36,7 +35,6 @@ export function StoreApp() {
             <Route path="search" element={<SearchPage />} />
             <Route path="p/:id" element={<ProductPage />} />
             <Route path="live" element={<LivePage />} />
-            <Route path="live/:sessionId/video" element={<VideoOnlyPage />} />
             <Route path="cart" element={<CartPage />} />
             <Route path="checkout" element={<CheckoutPage />} />
             <Route path="pay/:id" element={<PayPage />} />
