@@ -36,10 +36,13 @@ import { ledgerRoutes } from './modules/ledger/index.js';
 import { aftersalesRoutes } from './modules/aftersales/index.js';
 import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
 import { settlementRoutes } from './modules/settlement/index.js';
-import { trainingRoutes } from './modules/training/index.js';
 import { liveRoomRoutes } from './modules/live/room.routes.js';
 import { liveSessionRoutes, startLiveSessionJobs } from './modules/live/index.js';
 import { inProcessRealtime } from './platform/realtime/index.js';
+import { redisRealtime } from './platform/realtime/redis.js';
+import websocket from '@fastify/websocket';
+import { LIVE_CLOSE, LIVE_MAX_INBOUND_BYTES } from './contracts/live-events.js';
+import { liveSocketRoutes, type LiveSocketOptions } from './modules/live/live.ws.js';
 import { createMediaServer, startVideo, stopVideo, videoRoutes } from './modules/live/video/index.js';
 
 export interface BuildOptions {
@@ -50,6 +53,8 @@ export interface BuildOptions {
   /** Background jobs (licence expiry); off in most tests, which call the jobs directly. */
   jobs?: boolean;
   logger?: boolean;
+  /** Live-room socket knobs (tests make heartbeats and stats fast). */
+  live?: LiveSocketOptions;
 }
 
 export interface RouteInfo {
@@ -100,6 +105,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await migrateToLatest(dbHandle.db, migrationSchema);
 
   const regions = opts.regions ?? openRegionSource(config.regionsDb);
+  // Live rooms: through Redis when several processes must share them, else in this process.
+  const realtime = config.redisUrl
+    ? await redisRealtime({ url: config.redisUrl, prefix: config.redisPrefix, log: app.log, ...(opts.live?.statsMs ? { presenceMs: opts.live.statsMs } : {}) })
+    : inProcessRealtime();
   const deps: Deps = {
     config,
     db: dbHandle.db,
@@ -114,7 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // per transaction. PostgreSQL runs transactions side by side, each on its own connection.
     transact: dbHandle.dialect === 'sqlite' ? groupCommit(dbHandle.db) : (fn) => dbHandle.db.transaction().execute(fn),
     media: await createMediaServer(config, app.log),
-    realtime: inProcessRealtime(),
+    realtime,
   };
 
   const routes: RouteInfo[] = [];
@@ -138,6 +147,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Live-room sockets (src/modules/live/live.ws.ts): small inbound frames only; on shutdown every
+  // viewer is told 1001 so its client reconnects (to another process, or this one restarted).
+  await app.register(websocket, {
+    options: { maxPayload: LIVE_MAX_INBOUND_BYTES, perMessageDeflate: false },
+    errorHandler: (err, socket, req) => {
+      req.log.warn({ err: err.message, code: (err as { code?: string }).code }, 'websocket error');
+      if (socket.readyState === socket.OPEN) socket.terminate();
+    },
+    preClose: function (done) {
+      for (const client of this.websocketServer.clients) client.close(LIVE_CLOSE.goingAway, 'server restarting');
+      this.websocketServer.close(() => done());
+    },
+  });
 
   installErrorHandling(app);
   installAccessControl(app, (token) => resolveSession(deps, token));
@@ -178,10 +200,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(aftersalesRoutes(deps));
     await api.register(fulfilmentRoutes(deps));
     await api.register(settlementRoutes(deps));
-    await api.register(trainingRoutes(deps));
     await api.register(liveRoomRoutes(deps));
     await api.register(videoRoutes(deps));
     await api.register(liveSessionRoutes(deps));
+    await api.register(liveSocketRoutes(deps, opts.live));
   }, { prefix: '/api/v1' });
 
   const webDir = findWebDir(config);

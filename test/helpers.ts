@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildApp, type Built } from '../src/app.js';
+import { buildApp, type BuildOptions, type Built } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { devSmsProvider } from '../src/modules/accounts/index.js';
 import { openRegionSource, type RegionSource } from '../src/modules/regions/index.js';
@@ -32,7 +32,7 @@ export interface TestApp extends Built {
  * A real server on a fresh database: a temp SQLite file, or a PostgreSQL schema of its own.
  * Under CI a missing PostgreSQL fails the run (connectDb throws), never skips it.
  */
-export async function createTestApp(overrides: Partial<Config> = {}, opts: { jobs?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, opts: { jobs?: boolean; live?: BuildOptions['live'] } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fengshou-test-'));
   let pgSchema: string | undefined;
   if (DB === 'postgres') {
@@ -50,7 +50,7 @@ export async function createTestApp(overrides: Partial<Config> = {}, opts: { job
     ...overrides,
   });
   const sms = devSmsProvider({ info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return this; }, level: 'silent', silent() {} } as never);
-  const built = await buildApp(config, { sms, regions: regions(), logger: false, jobs: opts.jobs ?? false, ...(pgSchema ? { pgSchema } : {}) });
+  const built = await buildApp(config, { sms, regions: regions(), logger: false, jobs: opts.jobs ?? false, ...(opts.live ? { live: opts.live } : {}), ...(pgSchema ? { pgSchema } : {}) });
   await built.app.ready();
   return {
     ...built,

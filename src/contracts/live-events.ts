@@ -52,3 +52,50 @@ export type LiveFrame = LiveEvent & { id: number | null; at: string };
 export function liveRoom(sessionId: string): string {
   return `live:${sessionId}`;
 }
+
+/**
+ * Control frames of the socket itself (never published by services, never replayed; `id` null).
+ * - `hello`: first frame of every connection: the server clock and the room's last event id and
+ *   epoch. A client that reconnects sends `?after=<last id>&epoch=<epoch>`.
+ * - `resync`: the frames the client missed are no longer all kept (or the room's id stream was
+ *   restarted: another epoch): refetch the room state over HTTP, then carry on from `lastId`.
+ * - `pong`: the answer to the client's `{type:'ping', t}`, for its server-clock offset estimate.
+ */
+export interface LiveControlMap {
+  hello: { sessionId: string; serverTime: number; lastId: number; epoch: string };
+  resync: { lastId: number; epoch: string; reason: 'too_far_behind' | 'epoch_changed' };
+  pong: { t: number; serverTime: number };
+}
+export type LiveControlType = keyof LiveControlMap;
+export type LiveControlFrame = { [K in LiveControlType]: { type: K; data: LiveControlMap[K]; id: null; at: string } }[LiveControlType];
+/** Anything the server sends on a room socket. */
+export type LiveServerFrame = LiveFrame | LiveControlFrame;
+/** The only message a client may send: a clock probe (at most LIVE_MAX_INBOUND_BYTES). */
+export interface LiveClientPing { type: 'ping'; t: number }
+export const LIVE_MAX_INBOUND_BYTES = 4096;
+
+/**
+ * Close codes of a room socket. 1xxx are the protocol's; 44xx mean "do not retry as is".
+ * A client reconnects (with backoff, resuming) after any code not marked final.
+ */
+export const LIVE_CLOSE = {
+  /** Server shutting down or restarting: reconnect. */
+  goingAway: 1001,
+  /** Binary frame: not retried as is. */
+  unsupported: 1003,
+  /** Malformed or unexpected message. */
+  policy: 1008,
+  /** Message larger than LIVE_MAX_INBOUND_BYTES. */
+  tooBig: 1009,
+  /** Final: the viewer may not watch this session (banned). */
+  forbidden: 4403,
+  /** Final: no such session, or one this viewer cannot see. */
+  notFound: 4404,
+  /** The client read too slowly and was dropped: reconnect (resumes or resyncs). */
+  tooSlow: 4408,
+} as const;
+/** Close codes after which a client should stop reconnecting. */
+export const LIVE_FINAL_CLOSE_CODES: readonly number[] = [LIVE_CLOSE.forbidden, LIVE_CLOSE.notFound, LIVE_CLOSE.unsupported, LIVE_CLOSE.policy, LIVE_CLOSE.tooBig];
+
+/** High-rate event types merged into one frame per tick per room (stock by itemId; the others keep the latest). */
+export const COALESCED_EVENT_TYPES: readonly LiveEventType[] = ['stock', 'viewers', 'likes'];

@@ -37,17 +37,6 @@ export const ID_PREFIXES = {
   liveExternalSale: 'lvx',
   liveFlashSale: 'lfs',
   liveComment: 'lvc',
-  trainingCourse: 'trc',
-  trainingModule: 'trm',
-  trainingLesson: 'trl',
-  trainingQuizAttempt: 'trq',
-  trainingCohort: 'trk',
-  trainingEnrolment: 'tre',
-  trainingMeeting: 'trt',
-  trainingFeedback: 'trf',
-  trainingAssignment: 'tra',
-  trainingSubmission: 'trs',
-  trainingCertificate: 'trz',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

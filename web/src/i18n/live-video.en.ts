@@ -9,4 +9,5 @@ export const liveVideoEn: Record<keyof typeof liveVideoZhCN, string> = {
   'liveVideo.unmute': 'Tap for sound',
   'liveVideo.unsupported': 'This browser cannot play the live video; open the page in WeChat or your phone’s own browser',
   'liveVideo.tapToPlay': 'Tap to play',
+  'liveVideo.back': 'Back',
 };

@@ -7,4 +7,5 @@ export const liveVideoZhCN = {
   'liveVideo.unmute': '点我开声音',
   'liveVideo.unsupported': '这个浏览器放不了直播画面，请用微信或手机自带的浏览器打开',
   'liveVideo.tapToPlay': '点一下开始播放',
+  'liveVideo.back': '返回',
 } as const;
