@@ -38,21 +38,28 @@ function runLoad<T>(job: Record<string, unknown>): Promise<T> {
 
 /** add to cart → place checkout → start payment → confirm on the sandbox page, per buyer in a loop. */
 export async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], skuId: string, concurrency: number, seconds: number) {
+  const cpu0 = process.cpuUsage();
   const { lat, errors, secs } = await runLoad<{ lat: number[]; errors: number; secs: number }>({ kind: 'checkout', base, buyers, skuId, concurrency, seconds });
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerCheckout = lat.length ? (cpu.user + cpu.system) / lat.length : 0;
   lat.sort((a, b) => a - b);
   // Wait for the asynchronous paid notifications, then count what was really paid.
   await new Promise((r) => setTimeout(r, 1500));
   const paid = Number((await t.deps.db.selectFrom('checkout').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'paid').executeTakeFirstOrThrow()).n);
-  console.log(`checkout c=${String(concurrency).padEnd(3)} ${(lat.length / secs).toFixed(0).padStart(6)} checkouts/s  p50 ${pct(lat, 50).padStart(6)} ms  p99 ${pct(lat, 99).padStart(6)} ms  errors ${errors}  paid so far ${paid}`);
+  console.log(`checkout c=${String(concurrency).padEnd(3)} ${(lat.length / secs).toFixed(0).padStart(6)} checkouts/s  p50 ${pct(lat, 50).padStart(6)} ms  p99 ${pct(lat, 99).padStart(6)} ms  server CPU ${cpuPerCheckout.toFixed(0)} µs/checkout  errors ${errors}  paid so far ${paid}`);
 }
 
 /** N buyers at once against the given SKUs; counts orders, sold-out answers and oversold units. */
 export async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, requests: number, concurrency: number, label: string) {
+  const cpu0 = process.cpuUsage();
   const { lat, ok, soldOut, other, secs } = await runLoad<{ lat: number[]; ok: number; soldOut: number; other: number; secs: number }>({ kind: 'flash', base, buyers, skuIds, requests, concurrency });
+  // Server CPU per request: steadier than requests/s on a busy machine, and what the rate is made of.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerRequest = (cpu.user + cpu.system) / requests;
   lat.sort((a, b) => a - b);
   const sold = Number((await t.deps.db.selectFrom('order_item').select((eb) => eb.fn.sum('quantity').as('q')).where('sku_id', 'in', skuIds).executeTakeFirstOrThrow()).q ?? 0);
   const oversold = Math.max(0, sold - stockEach * skuIds.length);
-  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / secs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  orders ${ok}  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
+  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / secs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  server CPU ${cpuPerRequest.toFixed(0)} µs/req  orders ${ok}  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
 }
 
 /** A fresh app listening on loopback, a supplier with a big SKU, and 100 buyers. */

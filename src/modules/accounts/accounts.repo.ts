@@ -35,16 +35,31 @@ export async function countFailedLogin(db: Db, userId: string, max: number, lock
   return false;
 }
 
-export const findSessionByTokenHash = (db: Db, tokenHash: string) =>
-  db
+/**
+ * A session, its user and the user's role grants in one statement (every request does this):
+ * one row per grant, or one row with null grant columns for a user without roles.
+ */
+export async function findSessionWithGrants(db: Db, tokenHash: string) {
+  const rows = await db
     .selectFrom('user_session')
     .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+    .leftJoin('role_grant', 'role_grant.user_id', 'user_session.user_id')
     .select([
       'user_session.id', 'user_session.user_id', 'user_session.csrf_token', 'user_session.expires_at',
       'user_session.revoked_at', 'user_session.last_seen_at', 'app_user.name', 'app_user.phone', 'app_user.disabled_at',
+      'role_grant.id as grant_id', 'role_grant.role', 'role_grant.region_prefix', 'role_grant.supplier_id',
     ])
     .where('token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .orderBy('role_grant.id')
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const grants: Grant[] = [];
+  for (const r of rows) {
+    if (r.grant_id !== null && r.role !== null && r.region_prefix !== null) grants.push({ id: r.grant_id, role: r.role, regionPrefix: r.region_prefix, supplierId: r.supplier_id });
+  }
+  return { ...first, grants };
+}
 
 export const hasGrant = (db: Db, userId: string, role: Role, regionPrefix: string, supplierId: string | null) =>
   db

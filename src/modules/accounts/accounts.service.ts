@@ -203,14 +203,13 @@ export async function loginWithSms(ctx: Ctx, input: { phone: string; code: strin
 }
 
 export async function resolveSession(deps: Deps, token: string): Promise<ResolvedSession | null> {
-  const row = await repo.findSessionByTokenHash(deps.db, sha256(token));
+  const row = await repo.findSessionWithGrants(deps.db, sha256(token));
   const now = new Date();
   if (!row || row.revoked_at || row.disabled_at || row.expires_at <= now.toISOString()) return null;
   if (now.getTime() - Date.parse(row.last_seen_at) > SESSION_TOUCH_MS) {
     await deps.db.updateTable('user_session').set({ last_seen_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  const grants = await repo.grantsOf(deps.db, row.user_id);
-  return { actor: { userId: row.user_id, name: row.name, phone: row.phone, sessionId: row.id, grants }, csrfToken: row.csrf_token };
+  return { actor: { userId: row.user_id, name: row.name, phone: row.phone, sessionId: row.id, grants: row.grants }, csrfToken: row.csrf_token };
 }
 
 export async function logout(ctx: Ctx): Promise<void> {

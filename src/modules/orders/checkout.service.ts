@@ -62,6 +62,7 @@ interface SkuRow {
   supplier_id: string;
   county_code: string;
   supplier_status: string;
+  supplier_name: string;
   returns_policy: string;
 }
 
@@ -93,30 +94,31 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
     }
     return { replayed: true, checkout: await getCheckout(ctx, rec.result_id) };
   };
-  const earlier = await replay();
-  if (earlier) return earlier;
 
   // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
   // a write transaction; the conditional decrement inside the transaction stays the authority.
   const stock = await ctx.deps.db.selectFrom('sku').select(['id', 'stock_available']).where('id', 'in', input.items.map((l) => l.skuId)).execute();
-  input.items.forEach((l, i) => {
-    const s = stock.find((x) => x.id === l.skuId);
-    if (s && s.stock_available === 0) {
-      throw new AppError(409, 'sold_out', 'This item is sold out', [{ pointer: `/body/items/${i}/quantity`, detail: '0 left', code: 'sold_out' }], { skuId: l.skuId, available: 0 });
-    }
-  });
+  const soldOut = input.items.findIndex((l) => stock.find((x) => x.id === l.skuId)?.stock_available === 0);
+  if (soldOut >= 0) {
+    // …unless this is a replay of a checkout that got the last units.
+    const earlier = await replay();
+    if (earlier) return earlier;
+    throw new AppError(409, 'sold_out', 'This item is sold out', [{ pointer: `/body/items/${soldOut}/quantity`, detail: '0 left', code: 'sold_out' }], { skuId: input.items[soldOut]!.skuId, available: 0 });
+  }
 
+  // No look-up of the Idempotency-Key first: a new key is the common case, and the key's row,
+  // written last in the transaction, refuses a replay (even a concurrent one) by its unique
+  // index. Any refusal is checked against an earlier checkout under this key before it is
+  // answered, so a replay gets the first result, never a second checkout nor a new error.
   try {
     const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hash));
     // Answer from the rows just written: no second round of reads on the hot path.
     return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
   } catch (err) {
-    // A concurrent request with the same key committed first: its unique key refused ours,
-    // and our transaction (with its stock reservations) rolled back. Answer with its result.
     const code = String((err as { code?: unknown }).code ?? '');
-    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
-      const other = await replay();
-      if (other) return other;
+    if (err instanceof AppError || code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+      const earlier = await replay();
+      if (earlier) return earlier;
     }
     throw err;
   }
@@ -138,7 +140,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     .select([
       'sku.id', 'sku.product_id', 'sku.spec', 'sku.price_fen', 'sku.weight_g', 'sku.stock_available', 'sku.sale_mode', 'sku.ships_from',
       'sku.max_per_buyer', 'sku.archived_at', 'product.title', 'product.unit', 'product.status as product_status', 'product.supplier_id',
-      'product.county_code', 'supplier.status as supplier_status', 'category.returns_policy',
+      'product.county_code', 'supplier.status as supplier_status', 'supplier.name as supplier_name', 'category.returns_policy',
     ])
     .where('sku.id', 'in', skuIds)
     .execute()) as SkuRow[];
@@ -159,7 +161,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     groups.set(sku.supplier_id, g);
   }
   const policies = await tx.db.selectFrom('shipping_policy').selectAll().where('supplier_id', 'in', [...groups.keys()]).execute();
-  const supplierNames = await tx.db.selectFrom('supplier').select(['id', 'name']).where('id', 'in', [...groups.keys()]).execute();
+  const supplierNames = [...groups.values()].map((g) => ({ id: g.lines[0]!.sku.supplier_id, name: g.lines[0]!.sku.supplier_name }));
 
   const orders = [...groups.entries()].map(([supplierId, g]) => {
     const itemsFen = g.lines.reduce((s, { line, sku }) => s + sku.price_fen * line.quantity, 0);

@@ -19,7 +19,12 @@ export class AppError extends Error {
     readonly errors: FieldError[] = [],
     readonly extra: Record<string, unknown> = {},
   ) {
+    // A 4xx is the client's mistake, answered and forgotten: capturing a stack for it costs
+    // more than the rest of a sold-out answer. Server errors keep theirs.
+    const limit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = limit;
   }
 }
 
