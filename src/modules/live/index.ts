@@ -24,3 +24,5 @@ export { closeSessionFlashSales, LEAD_MIN_SECONDS, LEAD_MAX_SECONDS } from './ro
 export { parseBuyComment, type BuyIntent } from './room.parse.js';
 export { DEFAULT_SENSITIVE_WORDS, sensitiveHits } from './room.comments.js';
 export type { RoomTables, BuyOutcome, BanKind } from './room.tables.js';
+/** Live video (src/modules/live/video): the media server behind an interface (built-in, external, off), the ingest key check, video state, playback and replay. Call `sessionVideoChanged` after ending a session or rotating its key to cut the publisher and make the replay at once (a job does it within seconds otherwise). */
+export { videoRoutes, authorizePublish, setVideoState, sessionVideoChanged, makeReplay, type MediaServer } from './video/index.js';

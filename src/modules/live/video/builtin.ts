@@ -59,6 +59,7 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
   let ports: { rtmp: number; http: number } | null = null;
   let watchdog: NodeJS.Timeout | null = null;
   let recheck: NodeJS.Timeout | null = null;
+  let owner = false;
   const streamPath = (key: string) => `/${STREAM_APP}/${key}`;
 
   /** node-media-server's signed-URL scheme: sign=<exp>-md5("<path>-<exp>-<secret>"). */
@@ -192,6 +193,7 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
     async start(h) {
       if (runningInThisProcess) throw new Error('the built-in media server runs once per process');
       runningInThisProcess = true;
+      owner = true;
       hooks = h;
       try {
         const rtmpPort = opts.rtmpPort || (await freePort(opts.rtmpBind));
@@ -255,7 +257,8 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
       }
       ports = null;
       hooks = null;
-      runningInThisProcess = false;
+      if (owner) runningInThisProcess = false;
+      owner = false;
     },
 
     ingestUrl: (key) => `${config.rtmpPublicUrl}/${key}`,
