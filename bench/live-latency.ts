@@ -83,17 +83,19 @@ async function main() {
     await page.evaluate('globalThis.__name = (f) => f'); // tsx names functions with a helper the page lacks
 
     const samples = await page.evaluate(async ({ seconds, base, W, H, BLOCK }) => {
-      const video = document.querySelector('[data-testid=live-video] video') as HTMLVideoElement;
-      const canvas = document.createElement('canvas');
+      // Runs in the page; typed loosely because the server's tsconfig has no DOM library.
+      const doc = (globalThis as any).document; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const video = doc.querySelector('[data-testid=live-video] video');
+      const canvas = doc.createElement('canvas');
       canvas.width = W;
       canvas.height = H;
-      const g = canvas.getContext('2d', { willReadFrequently: true })!;
+      const g = canvas.getContext('2d', { willReadFrequently: true });
       const read = (copy: number) => {
         let v = 0;
         for (let bit = 0; bit < 32; bit++) {
           const x = (bit % 16) * BLOCK + BLOCK / 2 - 3;
           const y = (copy * 2 + Math.floor(bit / 16)) * BLOCK + BLOCK / 2 - 3;
-          const d = g.getImageData(x, y, 6, 6).data;
+          const d: Uint8ClampedArray = g.getImageData(x, y, 6, 6).data;
           let sum = 0;
           for (let i = 0; i < d.length; i += 4) sum += d[i]!;
           if (sum / 36 > 128) v |= 1 << bit;
