@@ -37,6 +37,9 @@ export const ID_PREFIXES = {
   liveExternalSale: 'lvx',
   liveFlashSale: 'lfs',
   liveComment: 'lvc',
+  hostMatch: 'hmt',
+  hostSample: 'hsm',
+  hostFollowup: 'hfu',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -10,6 +10,11 @@ export function maskAccount(account: string): string {
   return `${'*'.repeat(Math.min(account.length - 4, 12))}${account.slice(-4)}`;
 }
 
+/** ID card number 220622199001011234 -> 220***********1234: enough to tell two people apart, not to use. */
+export function maskIdNumber(id: string): string {
+  return id.length <= 7 ? '*'.repeat(id.length) : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
+}
+
 /** 张三丰 -> 张** (for order tickers and public lists) */
 export function maskName(name: string): string {
   const chars = [...name];

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { applyBasisPoints } from '../../platform/money.js';
 import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
+import { commissionCapBp } from '../hosts/index.js';
 import type { HostShare } from '../ledger/index.js';
 import type { ShopOrderTable } from '../orders/orders.tables.js';
 import type { Fund, HostKind, HostPolicyOverrideTable, HostPolicyTable, OverrideScope, PolicyBasis } from './settlement.tables.js';
@@ -38,14 +39,15 @@ export interface PolicyInput {
 
 const maskAccount = (a: string | null) => (a ? `****${a.slice(-4)}` : null);
 
-function checkRule(pointer: string, rateBp: number, fixedFen: number) {
+function checkRule(pointer: string, rateBp: number, fixedFen: number, capBp = MAX_RATE_BP) {
   if (!Number.isInteger(rateBp) || rateBp < 0) throw invalid(`${pointer}/rateBp`, 'A commission rate cannot be negative', 'negative_commission');
   if (rateBp > MAX_RATE_BP) throw invalid(`${pointer}/rateBp`, `A commission rate is at most ${MAX_RATE_BP} bp (50 %)`, 'commission_above_maximum');
+  if (rateBp > capBp) throw invalid(`${pointer}/rateBp`, `A commission rate is at most the county's cap of ${capBp} bp`, 'commission_above_maximum');
   if (!Number.isSafeInteger(fixedFen) || fixedFen < 0) throw invalid(`${pointer}/fixedFen`, 'A fixed commission cannot be negative', 'negative_commission');
 }
 
 /** Refuses a fixed commission per unit above half the cheapest price of the products it applies to. */
-async function checkFixedAgainstPrices(ctx: Ctx, countyCode: string, pointer: string, fixedFen: number, scope?: { scope: OverrideScope; target: string }) {
+async function checkFixedAgainstPrices(ctx: Ctx, countyCode: string, pointer: string, fixedFen: number, scope?: { scope: OverrideScope; target: string }, capBp = MAX_RATE_BP) {
   if (fixedFen === 0) return;
   let q = ctx.db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id')
     .select((eb) => eb.fn.min('sku.price_fen').as('min_price')).where('product.county_code', '=', countyCode).where('sku.archived_at', 'is', null);
@@ -53,8 +55,8 @@ async function checkFixedAgainstPrices(ctx: Ctx, countyCode: string, pointer: st
   if (scope?.scope === 'category') q = q.where('product.category_code', '=', scope.target);
   const row = await q.executeTakeFirst();
   const min = row?.min_price == null ? null : Number(row.min_price);
-  if (min !== null && fixedFen > applyBasisPoints(min, MAX_RATE_BP)) {
-    throw invalid(`${pointer}/fixedFen`, `${fixedFen} fen per unit is above the allowed maximum: half of the cheapest price it applies to (${min} fen)`, 'commission_above_maximum');
+  if (min !== null && fixedFen > applyBasisPoints(min, Math.min(capBp, MAX_RATE_BP))) {
+    throw invalid(`${pointer}/fixedFen`, `${fixedFen} fen per unit is above the allowed maximum: ${Math.min(capBp, MAX_RATE_BP) / 100} % of the cheapest price it applies to (${min} fen)`, 'commission_above_maximum');
   }
 }
 
@@ -118,7 +120,9 @@ export async function setPolicy(ctx: Ctx, countyCode: string, hostUserId: string
   const fixedFen = input.basis === 'fixed' ? input.fixedFen ?? 0 : 0;
   if (input.basis === 'rate' && input.rateBp === undefined) throw invalid('/body/rateBp', 'A rate policy needs rateBp');
   if (input.basis === 'fixed' && input.fixedFen === undefined) throw invalid('/body/fixedFen', 'A fixed policy needs fixedFen (fen per unit)');
-  checkRule('/body', input.rateBp ?? rateBp, input.fixedFen ?? fixedFen);
+  // The county's cap (hosts module; 5,000 bp when the center set none) bounds every rule.
+  const capBp = await commissionCapBp(ctx, countyCode);
+  checkRule('/body', input.rateBp ?? rateBp, input.fixedFen ?? fixedFen, capBp);
   const charityBp = input.charityBp ?? 0;
   const developmentBp = input.developmentBp ?? 0;
   if (input.kind === 'official') {
@@ -134,7 +138,7 @@ export async function setPolicy(ctx: Ctx, countyCode: string, hostUserId: string
     const ptr = `/body/overrides/${i}`;
     if (o.basis === 'rate' && o.rateBp === undefined) throw invalid(`${ptr}/rateBp`, 'A rate override needs rateBp');
     if (o.basis === 'fixed' && o.fixedFen === undefined) throw invalid(`${ptr}/fixedFen`, 'A fixed override needs fixedFen');
-    checkRule(ptr, o.basis === 'rate' ? o.rateBp ?? 0 : 0, o.basis === 'fixed' ? o.fixedFen ?? 0 : 0);
+    checkRule(ptr, o.basis === 'rate' ? o.rateBp ?? 0 : 0, o.basis === 'fixed' ? o.fixedFen ?? 0 : 0, capBp);
     const key = `${o.scope}|${o.target}`;
     if (seen.has(key)) throw invalid(ptr, `${o.scope} ${o.target} has two overrides`, 'duplicate_override');
     seen.add(key);
@@ -145,9 +149,9 @@ export async function setPolicy(ctx: Ctx, countyCode: string, hostUserId: string
       const cat = await ctx.db.selectFrom('category').select('code').where('code', '=', o.target).executeTakeFirst();
       if (!cat) throw invalid(`${ptr}/target`, 'No such category', 'unknown_category');
     }
-    if (o.basis === 'fixed') await checkFixedAgainstPrices(ctx, countyCode, `${ptr}`, o.fixedFen ?? 0, o);
+    if (o.basis === 'fixed') await checkFixedAgainstPrices(ctx, countyCode, `${ptr}`, o.fixedFen ?? 0, o, capBp);
   }
-  if (input.basis === 'fixed') await checkFixedAgainstPrices(ctx, countyCode, '/body', fixedFen);
+  if (input.basis === 'fixed') await checkFixedAgainstPrices(ctx, countyCode, '/body', fixedFen, undefined, capBp);
   if (!(await isHostIn(ctx, hostUserId, countyCode))) throw new AppError(422, 'not_a_host', 'This user is not a host in this county', [{ pointer: '/params/hostUserId', detail: 'not a host here', code: 'not_a_host' }]);
 
   await inTransaction(ctx, async (tx) => {

@@ -4,7 +4,6 @@ import { buyEn } from './buy.en';
 import { consoleOrdersEn } from './console-orders.en';
 import { settlementEn } from './settlement.en';
 import { liveVideoEn } from './live-video.en';
-import { liveSessionsEn } from './live-sessions.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
 export const en: Record<MessageKey, string> = {
@@ -647,5 +646,4 @@ export const en: Record<MessageKey, string> = {
   ...aftersalesEn,
   ...settlementEn,
   ...liveVideoEn,
-  ...liveSessionsEn,
 };

@@ -4,7 +4,6 @@ import { buyZhCN } from './buy.zh-CN';
 import { consoleOrdersZhCN } from './console-orders.zh-CN';
 import { settlementZhCN } from './settlement.zh-CN';
 import { liveVideoZhCN } from './live-video.zh-CN';
-import { liveSessionsZhCN } from './live-sessions.zh-CN';
 
 export const zhCN = {
   'app.name': '丰收',
@@ -663,7 +662,6 @@ export const zhCN = {
   ...aftersalesZhCN,
   ...settlementZhCN,
   ...liveVideoZhCN,
-  ...liveSessionsZhCN,
 };
 
 export type MessageKey = keyof typeof zhCN;

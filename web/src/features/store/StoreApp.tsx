@@ -1,9 +1,6 @@
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { useElderMode } from '../../shared/elder';
-import { NotFoundPage } from './SimplePages';
-import { LiveListPage } from '../live/LiveListPage';
-import { HostSessionFormPage, HostSessionsPage } from '../live/HostSessions';
-import { HostSessionPage } from '../live/HostSessionPage';
+import { LivePage, NotFoundPage } from './SimplePages';
 import { CartPage } from './CartPage';
 import { CheckoutPage } from './CheckoutPage';
 import { OrderDetailPage, OrdersPage } from './OrdersPage';
@@ -38,11 +35,7 @@ export function StoreApp() {
             <Route path="c/:code" element={<CategoryPage />} />
             <Route path="search" element={<SearchPage />} />
             <Route path="p/:id" element={<ProductPage />} />
-            <Route path="live" element={<LiveListPage />} />
-            <Route path="host/sessions" element={<HostSessionsPage />} />
-            <Route path="host/sessions/new" element={<HostSessionFormPage />} />
-            <Route path="host/sessions/:sessionId" element={<HostSessionPage />} />
-            <Route path="host/sessions/:sessionId/edit" element={<HostSessionFormPage />} />
+            <Route path="live" element={<LivePage />} />
             <Route path="live/:sessionId/video" element={<VideoOnlyPage />} />
             <Route path="cart" element={<CartPage />} />
             <Route path="checkout" element={<CheckoutPage />} />
