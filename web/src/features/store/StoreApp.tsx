@@ -14,6 +14,8 @@ import { MePage } from './MePage';
 import { ProductPage } from './ProductPage';
 import { SearchPage } from './SearchPage';
 import { TabBar } from './TabBar';
+import { RoomRoute } from '../live/RoomPage';
+import { HostLivePage } from '../live/HostLivePage';
 import { ToastProvider } from './Toast';
 import { VideoOnlyPage } from '../live/VideoOnlyPage';
 import './store.css';
@@ -24,7 +26,9 @@ export function StoreApp() {
   const { pathname } = useLocation();
   const onProduct = pathname.startsWith('/p/');
   // Pages with their own bottom bar (buy, submit, pay) hide the tab bar.
-  const ownBar = onProduct || pathname === '/checkout' || pathname.startsWith('/pay/') || pathname.startsWith('/me/orders/') || pathname.startsWith('/me/aftersales/');
+  // The live room and the host's live console fill the screen.
+  const fullScreen = /^\/live\/[^/]+\/?$/.test(pathname) || /^\/host\/sessions\/[^/]+\/live\/?$/.test(pathname);
+  const ownBar = onProduct || fullScreen || pathname === '/checkout' || pathname.startsWith('/pay/') || pathname.startsWith('/me/orders/') || pathname.startsWith('/me/aftersales/');
   return (
     <ToastProvider>
       <div className={elder ? 'store elder' : 'store'}>
@@ -37,6 +41,8 @@ export function StoreApp() {
             <Route path="p/:id" element={<ProductPage />} />
             <Route path="live" element={<LivePage />} />
             <Route path="live/:sessionId/video" element={<VideoOnlyPage />} />
+            <Route path="live/:sessionId" element={<RoomRoute />} />
+            <Route path="host/sessions/:sessionId/live" element={<HostLivePage />} />
             <Route path="cart" element={<CartPage />} />
             <Route path="checkout" element={<CheckoutPage />} />
             <Route path="pay/:id" element={<PayPage />} />
