@@ -100,7 +100,7 @@ export async function addItem(ctx: Ctx, sessionId: string, input: AddItemInput) 
     .where('host_user_id', '=', s.host_user_id).where('product_id', '=', sku.product_id).executeTakeFirst();
   if (!inShowcase) refuse('not_in_showcase', 'Add the product to your showcase (橱窗) first');
   if (sku.supplier_status !== 'active') refuse('supplier_inactive', "The product's supplier is suspended");
-  if (sku.product_status !== 'on_sale') refuse('product_not_on_sale', 'The product is not on sale');
+  if (sku.product_status !== 'on_sale') refuse('product_off_sale', 'The product is not on sale');
   if (sku.archived_at) refuse('sku_archived', 'This SKU is no longer sold');
   if (input.livePriceFen > sku.price_fen) refuse('live_price_above_list', 'The live price may not be above the list price', '/body/livePriceFen');
 

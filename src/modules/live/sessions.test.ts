@@ -187,7 +187,7 @@ describe('run-of-show', () => {
 
     const draft = await product({ publish: false });
     await showcase(host.id, draft.productId);
-    expectProblem(await host.client.post(`${S}/${s.id}/items`, { skuId: draft.skuId, livePriceFen: 100, stock: 1 }), 422, 'product_not_on_sale');
+    expectProblem(await host.client.post(`${S}/${s.id}/items`, { skuId: draft.skuId, livePriceFen: 100, stock: 1 }), 422, 'product_off_sale');
 
     const other = await product({ supplier: supB, operator: opB });
     await showcase(host.id, other.productId, COUNTY_B);

@@ -4,6 +4,7 @@ import { buyEn } from './buy.en';
 import { consoleOrdersEn } from './console-orders.en';
 import { settlementEn } from './settlement.en';
 import { liveVideoEn } from './live-video.en';
+import { liveSessionsEn } from './live-sessions.en';
 import { liveRoomEn } from './live-room.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
@@ -647,5 +648,6 @@ export const en: Record<MessageKey, string> = {
   ...aftersalesEn,
   ...settlementEn,
   ...liveVideoEn,
+  ...liveSessionsEn,
   ...liveRoomEn,
 };

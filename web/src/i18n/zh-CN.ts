@@ -4,6 +4,7 @@ import { buyZhCN } from './buy.zh-CN';
 import { consoleOrdersZhCN } from './console-orders.zh-CN';
 import { settlementZhCN } from './settlement.zh-CN';
 import { liveVideoZhCN } from './live-video.zh-CN';
+import { liveSessionsZhCN } from './live-sessions.zh-CN';
 import { liveRoomZhCN } from './live-room.zh-CN';
 
 export const zhCN = {
@@ -663,6 +664,7 @@ export const zhCN = {
   ...aftersalesZhCN,
   ...settlementZhCN,
   ...liveVideoZhCN,
+  ...liveSessionsZhCN,
   ...liveRoomZhCN,
 };
 

@@ -1,6 +1,9 @@
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { useElderMode } from '../../shared/elder';
-import { LivePage, NotFoundPage } from './SimplePages';
+import { NotFoundPage } from './SimplePages';
+import { LiveListPage } from '../live/LiveListPage';
+import { HostSessionFormPage, HostSessionsPage } from '../live/HostSessions';
+import { HostSessionPage } from '../live/HostSessionPage';
 import { CartPage } from './CartPage';
 import { CheckoutPage } from './CheckoutPage';
 import { OrderDetailPage, OrdersPage } from './OrdersPage';
@@ -39,7 +42,11 @@ export function StoreApp() {
             <Route path="c/:code" element={<CategoryPage />} />
             <Route path="search" element={<SearchPage />} />
             <Route path="p/:id" element={<ProductPage />} />
-            <Route path="live" element={<LivePage />} />
+            <Route path="live" element={<LiveListPage />} />
+            <Route path="host/sessions" element={<HostSessionsPage />} />
+            <Route path="host/sessions/new" element={<HostSessionFormPage />} />
+            <Route path="host/sessions/:sessionId" element={<HostSessionPage />} />
+            <Route path="host/sessions/:sessionId/edit" element={<HostSessionFormPage />} />
             <Route path="live/:sessionId/video" element={<VideoOnlyPage />} />
             <Route path="live/:sessionId" element={<RoomRoute />} />
             <Route path="host/sessions/:sessionId/live" element={<HostLivePage />} />
