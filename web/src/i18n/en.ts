@@ -5,7 +5,6 @@ import { consoleOrdersEn } from './console-orders.en';
 import { settlementEn } from './settlement.en';
 import { liveVideoEn } from './live-video.en';
 import { liveSessionsEn } from './live-sessions.en';
-import { liveSessionsEn } from './live-sessions.en';
 import { liveRoomEn } from './live-room.en';
 
 /** English: every key of the zh-CN catalogue, checked by the type. */
@@ -649,7 +648,6 @@ export const en: Record<MessageKey, string> = {
   ...aftersalesEn,
   ...settlementEn,
   ...liveVideoEn,
-  ...liveSessionsEn,
   ...liveSessionsEn,
   ...liveRoomEn,
 };

@@ -5,7 +5,6 @@ import { consoleOrdersZhCN } from './console-orders.zh-CN';
 import { settlementZhCN } from './settlement.zh-CN';
 import { liveVideoZhCN } from './live-video.zh-CN';
 import { liveSessionsZhCN } from './live-sessions.zh-CN';
-import { liveSessionsZhCN } from './live-sessions.zh-CN';
 import { liveRoomZhCN } from './live-room.zh-CN';
 
 export const zhCN = {
@@ -665,7 +664,6 @@ export const zhCN = {
   ...aftersalesZhCN,
   ...settlementZhCN,
   ...liveVideoZhCN,
-  ...liveSessionsZhCN,
   ...liveSessionsZhCN,
   ...liveRoomZhCN,
 };

@@ -28,7 +28,6 @@ import { SupplierDetailPage } from '../suppliers/SupplierDetailPage';
 import { SupplierListPage } from '../suppliers/SupplierListPage';
 import { UsersPage } from '../users/UsersPage';
 import { LiveApprovalsPage, LiveCalendarPage, LiveSessionAdminPage } from '../live/LiveAdminPages';
-import { LiveApprovalsPage, LiveCalendarPage, LiveSessionAdminPage } from '../live/LiveAdminPages';
 import { AdminLayout } from './AdminLayout';
 import { CrumbProvider } from './crumbs';
 import { LoginPage } from './LoginPage';
@@ -107,9 +106,6 @@ export default function AdminApp() {
               <Route path="products" element={<Guard roles={rolesOf('products')}><ProductListPage /></Guard>} />
               <Route path="products/:id" element={<Guard roles={rolesOf('products')}><ProductDetailPage /></Guard>} />
               <Route path="selection" element={<Guard roles={rolesOf('selection')}><SelectionPage /></Guard>} />
-              <Route path="live" element={<Guard roles={rolesOf('liveCalendar')}><LiveCalendarPage /></Guard>} />
-              <Route path="live/approvals" element={<Guard roles={rolesOf('liveApprovals')}><LiveApprovalsPage /></Guard>} />
-              <Route path="live/:id" element={<Guard roles={rolesOf('liveCalendar')}><LiveSessionAdminPage /></Guard>} />
               <Route path="live" element={<Guard roles={rolesOf('liveCalendar')}><LiveCalendarPage /></Guard>} />
               <Route path="live/approvals" element={<Guard roles={rolesOf('liveApprovals')}><LiveApprovalsPage /></Guard>} />
               <Route path="live/:id" element={<Guard roles={rolesOf('liveCalendar')}><LiveSessionAdminPage /></Guard>} />
