@@ -7,6 +7,7 @@ import * as aftersales from './2026-11-27T0420_aftersales.js';
 import * as settlement from './2026-11-27T0430_settlement.js';
 import * as live from './2026-11-27T0500_live.js';
 import * as liveRoom from './2026-11-27T0510_live_room.js';
+import * as training from './2026-11-27T0600_training.js';
 import * as hosts from './2026-11-27T0610_hosts.js';
 
 /** Every migration, in order. Names are frozen once released. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0430_settlement': settlement,
   '2026-11-27T0500_live': live,
   '2026-11-27T0510_live_room': liveRoom,
+  '2026-11-27T0600_training': training,
   '2026-11-27T0610_hosts': hosts,
 };

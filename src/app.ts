@@ -36,6 +36,7 @@ import { ledgerRoutes } from './modules/ledger/index.js';
 import { aftersalesRoutes } from './modules/aftersales/index.js';
 import { fulfilmentRoutes, startFulfilmentJobs } from './modules/fulfilment/index.js';
 import { settlementRoutes } from './modules/settlement/index.js';
+import { trainingRoutes } from './modules/training/index.js';
 import { hostsRoutes } from './modules/hosts/index.js';
 import { liveRoomRoutes } from './modules/live/room.routes.js';
 import { liveSessionRoutes, startLiveSessionJobs } from './modules/live/index.js';
@@ -201,6 +202,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(aftersalesRoutes(deps));
     await api.register(fulfilmentRoutes(deps));
     await api.register(settlementRoutes(deps));
+    await api.register(trainingRoutes(deps));
     await api.register(hostsRoutes(deps));
     await api.register(liveRoomRoutes(deps));
     await api.register(videoRoutes(deps));

@@ -12,8 +12,9 @@ import type { OrdersTables } from './modules/orders/orders.tables.js';
 import type { PaymentsTables } from './modules/payments/payments.tables.js';
 import type { SettlementTables } from './modules/settlement/settlement.tables.js';
 import type { SuppliersTables } from './modules/suppliers/suppliers.tables.js';
+import type { TrainingTables } from './modules/training/training.tables.js';
 
 /** All tables, each owned by one module (see that module's *.tables.ts). */
 export interface Database
   extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables, SettlementTables,
-    LiveTables, HostsTables, RoomTables {}
+    LiveTables, HostsTables, RoomTables, TrainingTables {}

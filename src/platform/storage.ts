@@ -9,7 +9,8 @@ import path from 'node:path';
 export interface Storage {
   put(key: string, data: Buffer): Promise<void>;
   read(key: string): Promise<Buffer>;
-  stream(key: string): NodeJS.ReadableStream;
+  /** The bytes, or the inclusive byte range start..end of them (HTTP Range requests for video). */
+  stream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
   exists(key: string): Promise<boolean>;
   remove(key: string): Promise<void>;
 }
@@ -30,7 +31,7 @@ export function localDiskStorage(root: string): Storage {
       await fsp.rename(tmp, file); // readers never see half a file
     },
     read: (key) => fsp.readFile(full(key)),
-    stream: (key) => fs.createReadStream(full(key)),
+    stream: (key, range) => fs.createReadStream(full(key), range),
     async exists(key) {
       try {
         await fsp.access(full(key));

@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-CN';
 import { buyEn } from './buy.en';
 import { consoleOrdersEn } from './console-orders.en';
 import { settlementEn } from './settlement.en';
+import { trainingEn } from './training.en';
 import { liveVideoEn } from './live-video.en';
 import { liveSessionsEn } from './live-sessions.en';
 import { liveRoomEn } from './live-room.en';
@@ -647,6 +648,7 @@ export const en: Record<MessageKey, string> = {
   ...consoleOrdersEn,
   ...aftersalesEn,
   ...settlementEn,
+  ...trainingEn,
   ...liveVideoEn,
   ...liveSessionsEn,
   ...liveRoomEn,

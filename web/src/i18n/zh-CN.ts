@@ -3,6 +3,7 @@ import { aftersalesZhCN } from './aftersales.zh-CN';
 import { buyZhCN } from './buy.zh-CN';
 import { consoleOrdersZhCN } from './console-orders.zh-CN';
 import { settlementZhCN } from './settlement.zh-CN';
+import { trainingZhCN } from './training.zh-CN';
 import { liveVideoZhCN } from './live-video.zh-CN';
 import { liveSessionsZhCN } from './live-sessions.zh-CN';
 import { liveRoomZhCN } from './live-room.zh-CN';
@@ -663,6 +664,7 @@ export const zhCN = {
   ...consoleOrdersZhCN,
   ...aftersalesZhCN,
   ...settlementZhCN,
+  ...trainingZhCN,
   ...liveVideoZhCN,
   ...liveSessionsZhCN,
   ...liveRoomZhCN,

@@ -28,6 +28,7 @@ import { SupplierDetailPage } from '../suppliers/SupplierDetailPage';
 import { SupplierListPage } from '../suppliers/SupplierListPage';
 import { UsersPage } from '../users/UsersPage';
 import { LiveApprovalsPage, LiveCalendarPage, LiveSessionAdminPage } from '../live/LiveAdminPages';
+import { CohortPage, CohortsPage, CourseEditorPage, CoursesPage, MeetingQrPage, PracticeReviewPage } from '../training/ConsolePages';
 import { AdminLayout } from './AdminLayout';
 import { CrumbProvider } from './crumbs';
 import { LoginPage } from './LoginPage';
@@ -109,6 +110,12 @@ export default function AdminApp() {
               <Route path="live" element={<Guard roles={rolesOf('liveCalendar')}><LiveCalendarPage /></Guard>} />
               <Route path="live/approvals" element={<Guard roles={rolesOf('liveApprovals')}><LiveApprovalsPage /></Guard>} />
               <Route path="live/:id" element={<Guard roles={rolesOf('liveCalendar')}><LiveSessionAdminPage /></Guard>} />
+              <Route path="training/courses" element={<Guard roles={rolesOf('trainingCourses')}><CoursesPage /></Guard>} />
+              <Route path="training/courses/:id" element={<Guard roles={rolesOf('trainingCourses')}><CourseEditorPage /></Guard>} />
+              <Route path="training/cohorts" element={<Guard roles={rolesOf('trainingCohorts')}><CohortsPage /></Guard>} />
+              <Route path="training/cohorts/:id" element={<Guard roles={rolesOf('trainingCohorts')}><CohortPage /></Guard>} />
+              <Route path="training/meetings/:id/qr" element={<Guard roles={rolesOf('trainingCohorts')}><MeetingQrPage /></Guard>} />
+              <Route path="training/practice/:sessionId" element={<Guard roles={rolesOf('trainingCohorts')}><PracticeReviewPage /></Guard>} />
               <Route path="fulfilment" element={<Guard roles={rolesOf('fulfilment')}><OrderSheetPage /></Guard>} />
               <Route path="aftersales" element={<Guard roles={rolesOf('aftersales')}><AftersalesPage /></Guard>} />
               <Route path="orders" element={<Guard roles={rolesOf('allOrders')}><AllOrdersPage /></Guard>} />

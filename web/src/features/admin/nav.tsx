@@ -2,6 +2,7 @@ import {
   AccountBookOutlined, AuditOutlined, BankOutlined, FileTextOutlined, PercentageOutlined, AppstoreOutlined, CarOutlined, CustomerServiceOutlined, ProfileOutlined, SafetyCertificateOutlined, ShopOutlined,
   ShoppingOutlined, TeamOutlined, CalendarOutlined, VideoCameraOutlined,
 } from '@ant-design/icons';
+import { ReadOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../../api/types';
 import type { MessageKey } from '../../i18n';
@@ -12,7 +13,7 @@ export interface NavItem {
   label: MessageKey;
   icon: ReactNode;
   roles: readonly Role[];
-  group: 'supply' | 'catalog' | 'live' | 'orders' | 'finance' | 'system';
+  group: 'supply' | 'catalog' | 'live' | 'training' | 'orders' | 'finance' | 'system';
 }
 
 const READERS: readonly Role[] = ['center_admin', 'operator', 'official', 'supplier'];
@@ -25,6 +26,8 @@ export const NAV: readonly NavItem[] = [
   { key: 'selection', path: '/admin/selection', label: 'nav.selection', icon: <AppstoreOutlined />, roles: ['center_admin', 'operator', 'official', 'host'], group: 'catalog' },
   { key: 'liveCalendar', path: '/admin/live', label: 'nav.liveCalendar', icon: <CalendarOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'live' },
   { key: 'liveApprovals', path: '/admin/live/approvals', label: 'nav.liveApprovals', icon: <VideoCameraOutlined />, roles: ['center_admin', 'operator'], group: 'live' },
+  { key: 'trainingCourses', path: '/admin/training/courses', label: 'nav.trainingCourses', icon: <ReadOutlined />, roles: ['center_admin', 'operator'], group: 'training' },
+  { key: 'trainingCohorts', path: '/admin/training/cohorts', label: 'nav.trainingCohorts', icon: <SolutionOutlined />, roles: ['center_admin', 'operator', 'host'], group: 'training' },
   { key: 'fulfilment', path: '/admin/fulfilment', label: 'nav.fulfilment', icon: <CarOutlined />, roles: ['supplier', 'center_admin', 'operator'], group: 'orders' },
   { key: 'aftersales', path: '/admin/aftersales', label: 'nav.aftersales', icon: <CustomerServiceOutlined />, roles: ['supplier', 'center_admin', 'operator', 'official'], group: 'orders' },
   { key: 'allOrders', path: '/admin/orders', label: 'nav.allOrders', icon: <ProfileOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'orders' },
@@ -40,6 +43,7 @@ export const NAV_GROUPS: readonly { key: NavItem['group']; label: MessageKey }[]
   { key: 'supply', label: 'nav.group.supply' },
   { key: 'catalog', label: 'nav.group.catalog' },
   { key: 'live', label: 'nav.group.live' },
+  { key: 'training', label: 'nav.group.training' },
   { key: 'orders', label: 'nav.group.orders' },
   { key: 'finance', label: 'nav.group.finance' },
   { key: 'system', label: 'nav.group.system' },

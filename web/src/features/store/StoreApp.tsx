@@ -21,6 +21,7 @@ import { RoomRoute } from '../live/RoomPage';
 import { HostLivePage } from '../live/HostLivePage';
 import { ToastProvider } from './Toast';
 import { VideoOnlyPage } from '../live/VideoOnlyPage';
+import { CertificatePage, CheckinPage, CohortEnrolPage, LearnCoursePage, LearnHomePage, LessonPage, MyLearningPage } from '../training/LearnPages';
 import './store.css';
 
 /** The buyer pages: light, plain CSS, a bottom tab bar everywhere but the product page. */
@@ -59,6 +60,13 @@ export function StoreApp() {
             <Route path="me/orders/:id/aftersales" element={<ApplyPage />} />
             <Route path="me/aftersales" element={<CasesPage />} />
             <Route path="me/aftersales/:id" element={<CaseDetailPage />} />
+            <Route path="learn" element={<LearnHomePage />} />
+            <Route path="learn/courses/:id" element={<LearnCoursePage />} />
+            <Route path="learn/lessons/:id" element={<LessonPage />} />
+            <Route path="learn/cohorts/:id" element={<CohortEnrolPage />} />
+            <Route path="learn/checkin/:meetingId" element={<CheckinPage />} />
+            <Route path="learn/me" element={<MyLearningPage />} />
+            <Route path="learn/cert/:certNo" element={<CertificatePage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </main>
