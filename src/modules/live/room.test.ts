@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, expectProblem, type TestApp } from '../../../test/helpers.js';
+import { DB, TestClient, createTestApp, expectProblem, type TestApp } from '../../../test/helpers.js';
+import { buildApp } from '../../app.js';
+import { openRegionSource } from '../regions/index.js';
 import { COUNTY_A, COUNTY_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { liveRoom, type LiveFrame } from '../../contracts/live-events.js';
 import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
 import { expireCheckouts } from '../orders/index.js';
+import { closeSessionFlashSales } from './room.flash.js';
 
 let t: TestApp;
 let op: MadeUser;
@@ -326,6 +329,30 @@ describe('flash sales', () => {
     expect(await stockLeft(s.items[0]!.id)).toBe(4);
     expectProblem(await otherHost.client.post(`${api}/${s.id}/flash-sales`, { itemId: s.items[0]!.id, priceFen: 100, stock: 1, perBuyerLimit: 1 }), 403, 'not_session_host');
     expect((await host.client.get(`${api}/${s.id}/flash-sales`)).body.items).toHaveLength(2);
+    // A draft that never started closes too, its stock back to the item.
+    const closedDraft = await host.client.post(`${api}/${s.id}/flash-sales/${b2.saleId}/close`, {});
+    expect(closedDraft.body).toMatchObject({ status: 'closed', stockReturned: 3 });
+    expect(await stockLeft(s.items[0]!.id)).toBe(7);
+  });
+
+  it('a sale closed after its session ended gives its units to the SKU; closeSessionFlashSales closes what is open', async () => {
+    const s = await session({ items: [{ stock: 10 }] });
+    const item = s.items[0]!;
+    const a = await openSale(s, { stock: 3 });
+    await t.deps.db.updateTable('live_session').set({ status: 'ended', ended_at: nowIso() }).where('id', '=', s.id).execute();
+    const skuBefore = await skuStock(item.skuId);
+    const closed = await host.client.post(`${api}/${s.id}/flash-sales/${a.saleId}/close`, {});
+    expect(closed.body).toMatchObject({ status: 'closed', stockReturned: 3 });
+    expect(await skuStock(item.skuId)).toBe(skuBefore + 3);
+    expect(await stockLeft(item.id)).toBe(7);
+
+    const s2 = await session({ items: [{ stock: 10 }] });
+    const b = await openSale(s2, { stock: 4 });
+    await host.client.post(`${api}/${s2.id}/flash-sales/${b.saleId}/start`, {});
+    const n = await t.deps.transact((tx) => closeSessionFlashSales({ deps: t.deps, db: tx, actor: null, ip: null }, s2.id));
+    expect(n).toBe(1);
+    expect(await saleLeft(b.saleId)).toBe(0);
+    expect(await stockLeft(s2.items[0]!.id)).toBe(10);
   });
 
   it('never oversells a flash sale, and a close racing the buyers gives back exactly what was not sold', async () => {
@@ -347,6 +374,35 @@ describe('flash sales', () => {
     const units = await t.deps.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id').select('order_item.quantity')
       .where('shop_order.source_ref', '=', s.id).execute();
     expect(units.reduce((a, u) => a + u.quantity, 0)).toBe(sold);
+  });
+});
+
+describe('two server processes on one PostgreSQL database', () => {
+  it.runIf(DB === 'postgres')('a flash sale taken from both never oversells', async () => {
+    const regions = openRegionSource();
+    const other = await buildApp(t.config, { pgSchema: t.pgSchema!, logger: false, regions, sms: t.sms });
+    try {
+      await other.app.ready();
+      const s = await session({ items: [{ stock: 20 }] });
+      const sale = (await host.client.post(`${api}/${s.id}/flash-sales`, { itemId: s.items[0]!.id, priceFen: 990, stock: 5, perBuyerLimit: 1 })).body;
+      await host.client.post(`${api}/${s.id}/flash-sales/${sale.saleId}/start`, { leadSeconds: 3 });
+      await t.deps.db.updateTable('live_flash_sale').set({ starts_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', sale.saleId).execute();
+      const buyers = await Promise.all(Array.from({ length: 16 }, () => buyer()));
+      const results = await Promise.all(buyers.map(async (b, i) => {
+        // Every other buyer talks to the second process with the same session cookie.
+        const client = i % 2 ? Object.assign(new TestClient(other), { cookie: b.client.cookie, csrf: b.client.csrf }) : b.client;
+        return client.request('POST', `${api}/${s.id}/checkouts`, { itemId: s.items[0]!.id, quantity: 1, addressId: b.addressId, flashSaleId: sale.saleId }, { 'idempotency-key': key() });
+      }));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+      for (const r of results.filter((x) => x.status !== 201)) expectProblem(r, 409, 'sold_out');
+      expect(await saleLeft(sale.saleId)).toBe(0);
+      const lines = await t.deps.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id').select('order_item.quantity')
+        .where('shop_order.source_ref', '=', s.id).execute();
+      expect(lines).toHaveLength(5);
+    } finally {
+      await other.close();
+      regions.close();
+    }
   });
 });
 
