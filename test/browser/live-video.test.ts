@@ -11,7 +11,7 @@ import { CHROMIUM_PATH, SCREENSHOTS, WEB_DIR } from './env.js';
  * A viewer on a phone watches a live session: ffmpeg pushes a test pattern to the built-in RTMP
  * ingest, Chromium plays it through mpegts.js from the session's video route (muted autoplay,
  * no flags), it keeps playing in real time, says 主播暂时离开 when the host drops, and picks the
- * stream up again by itself when the host comes back.
+ * stream up again by itself when the host comes back, and says 直播已结束 when the session ends.
  */
 describe('viewer: live video plays on a phone', () => {
   let t: TestApp;
@@ -86,6 +86,11 @@ describe('viewer: live video plays on a phone', () => {
     await page.waitForTimeout(2000);
     const d = await sample();
     expect(d.time - c.time).toBeGreaterThan(1);
+
+    // The session ends: the player says so and stops trying.
+    await t.deps.db.updateTable('live_session').set({ status: 'ended', ended_at: new Date().toISOString() }).where('id', '=', session.id).execute();
+    await expect.poll(() => player.getAttribute('data-state'), { timeout: 15_000 }).toBe('ended');
+    await expect(page.getByText('直播已结束').isVisible()).resolves.toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });

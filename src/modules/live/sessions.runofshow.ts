@@ -15,6 +15,10 @@ import { assertOpen, loadSession } from './sessions.service.js';
  * stock_movement row), so neither side can go below zero; lowering it, removing the line,
  * ending or cancelling the session moves what is left back.
  *
+ * Practice sessions sell nothing (the room refuses their orders), so their lines set no stock
+ * aside: `stock_left` is only what the trainee rehearses with, and the SKU is never touched. Nor
+ * do they need the showcase: a trainee may rehearse with any product on sale in the county.
+ *
  * Room codes (what viewers type: "3号") are 1..n in show order while the session is scheduled;
  * once it is live they are frozen, so a code a viewer saw never changes meaning mid-show.
  */
@@ -46,6 +50,8 @@ function refuse(code: string, detail: string, pointer = '/body/skuId'): never {
  * counted before or refused after, never both.
  */
 export async function returnAllStock(ctx: Ctx, sessionId: string, reason: string): Promise<LiveSessionItemTable[]> {
+  const session = await ctx.db.selectFrom('live_session').select('kind').where('id', '=', sessionId).executeTakeFirst();
+  const moves = session?.kind !== 'practice';
   const items = await ctx.db.selectFrom('live_session_item').selectAll().where('session_id', '=', sessionId).where('stock_left', '>', 0).execute();
   const done: LiveSessionItemTable[] = [];
   for (const item of items) {
@@ -54,7 +60,7 @@ export async function returnAllStock(ctx: Ctx, sessionId: string, reason: string
       const res = await ctx.db.updateTable('live_session_item').set({ stock_left: 0, updated_at: nowIso() })
         .where('id', '=', item.id).where('stock_left', '=', left).executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) {
-        await changeStockAsSystem(ctx, item.sku_id, left, reason);
+        if (moves) await changeStockAsSystem(ctx, item.sku_id, left, reason);
         done.push(item);
         break;
       }
@@ -85,23 +91,30 @@ export interface AddItemInput {
 }
 
 /**
- * Adds a SKU to the run-of-show. The product must be in the host's showcase, on sale, of an
- * active supplier, in the session's county; the live price at most the list price.
+ * Adds a SKU to the run-of-show. The product must be in the host's showcase and the selection
+ * base, on sale, of an active supplier, in the session's county; the live price at most the list
+ * price. (Practice: on sale in the county is enough.)
  */
 export async function addItem(ctx: Ctx, sessionId: string, input: AddItemInput) {
   const { s } = await loadSession(ctx, sessionId, 'host');
   assertOpen(s);
   const sku = await ctx.db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id').innerJoin('supplier', 'supplier.id', 'product.supplier_id')
-    .select(['sku.id', 'sku.price_fen', 'sku.archived_at', 'product.id as product_id', 'product.status as product_status', 'product.county_code', 'product.supplier_id', 'supplier.status as supplier_status'])
+    .select(['sku.id', 'sku.price_fen', 'sku.archived_at', 'product.id as product_id', 'product.status as product_status', 'product.county_code', 'product.supplier_id', 'supplier.status as supplier_status',
+      (eb) => eb.exists(eb.selectFrom('selection_item').select('selection_item.id').whereRef('selection_item.product_id', '=', 'product.id')).as('in_selection')])
     .where('sku.id', '=', input.skuId).executeTakeFirst();
   if (!sku) refuse('unknown_sku', 'No such SKU');
   if (sku.county_code !== s.county_code) refuse('other_county', "The product is not from this session's county");
-  const inShowcase = await ctx.db.selectFrom('host_showcase_item').select('product_id')
-    .where('host_user_id', '=', s.host_user_id).where('product_id', '=', sku.product_id).executeTakeFirst();
-  if (!inShowcase) refuse('not_in_showcase', 'Add the product to your showcase (橱窗) first');
   if (sku.supplier_status !== 'active') refuse('supplier_inactive', "The product's supplier is suspended");
   if (sku.product_status !== 'on_sale') refuse('product_off_sale', 'The product is not on sale');
   if (sku.archived_at) refuse('sku_archived', 'This SKU is no longer sold');
+  const practice = s.kind === 'practice';
+  if (!practice) {
+    const inShowcase = await ctx.db.selectFrom('host_showcase_item').select('product_id')
+      .where('host_user_id', '=', s.host_user_id).where('product_id', '=', sku.product_id).executeTakeFirst();
+    if (!inShowcase) refuse('not_in_showcase', 'Add the product to your showcase (橱窗) first');
+    // SQLite answers exists() as 0/1, PostgreSQL as a boolean: both falsy when absent.
+    if (!sku.in_selection) refuse('not_in_selection', 'The product has left the selection base (选品库); it cannot be sold live');
+  }
   if (input.livePriceFen > sku.price_fen) refuse('live_price_above_list', 'The live price may not be above the list price', '/body/livePriceFen');
 
   const now = nowIso();
@@ -119,7 +132,7 @@ export async function addItem(ctx: Ctx, sessionId: string, input: AddItemInput) 
       talking_points: input.talkingPoints?.trim() ?? '', created_at: now, updated_at: now,
     };
     await tx.db.insertInto('live_session_item').values(row).execute();
-    if (input.stock > 0) await setAside(tx, sku.id, input.stock, s.id);
+    if (input.stock > 0 && !practice) await setAside(tx, sku.id, input.stock, s.id);
     await recordAudit(tx, { action: 'live.item.add', targetType: 'live_session', targetId: s.id, countyCode: s.county_code, detail: { skuId: sku.id, livePriceFen: input.livePriceFen, stock: input.stock } });
     return row;
   });
@@ -172,7 +185,7 @@ export async function updateItem(ctx: Ctx, sessionId: string, itemId: string, in
         .set((eb) => ({ stock_left: input.stock!, stock_allotted: eb('stock_allotted', '+', delta) }))
         .where('id', '=', item.id).where('stock_left', '=', item.stock_left).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'stock_changed', 'Stock of this item changed just now (a sale?); reload and try again');
-      if (delta > 0) await setAside(tx, item.sku_id, delta, s.id);
+      if (s.kind === 'practice') { /* nothing set aside: practice sells nothing */ } else if (delta > 0) await setAside(tx, item.sku_id, delta, s.id);
       else await changeStockAsSystem(tx, item.sku_id, -delta, `live:return:${s.id}`);
       stockLeft = input.stock;
     }
@@ -193,7 +206,7 @@ export async function removeItem(ctx: Ctx, sessionId: string, itemId: string) {
   await inTransaction(ctx, async (tx) => {
     const res = await tx.db.deleteFrom('live_session_item').where('id', '=', item.id).where('stock_left', '=', item.stock_left).executeTakeFirst();
     if (Number(res.numDeletedRows) !== 1) throw new AppError(409, 'stock_changed', 'The item changed just now; reload and try again');
-    if (item.stock_left > 0) await changeStockAsSystem(tx, item.sku_id, item.stock_left, `live:return:${s.id}`);
+    if (item.stock_left > 0 && s.kind !== 'practice') await changeStockAsSystem(tx, item.sku_id, item.stock_left, `live:return:${s.id}`);
     const rest = await tx.db.selectFrom('live_session_item').select('id').where('session_id', '=', s.id).orderBy('position').execute();
     await renumber(tx, s, rest.map((r) => r.id));
     await recordAudit(tx, { action: 'live.item.remove', targetType: 'live_session', targetId: s.id, countyCode: s.county_code, detail: { itemId, skuId: item.sku_id, returned: item.stock_left } });

@@ -32,6 +32,11 @@ async function product(opts: { stock?: number; price?: number; publish?: boolean
     title: `蓝莓${randomUUID().slice(0, 4)}`, skus: [{ priceFen: opts.price ?? 5990, stock: opts.stock ?? 100 }], publish: opts.publish ?? true,
     ...(opts.supplier === supB ? { village: '220621100201' } : {}),
   });
+  if (opts.publish ?? true) {
+    // The selection base: what hosts may put in their showcases and sell.
+    const sel = await (opts.operator ?? op).client.put(`/api/v1/products/${p.id}/selection`, { suggestedPriceFen: opts.price ?? 5990, commissionRateBp: 1000, sellingPoints: [], sampleQuantity: 0 });
+    expect(sel.status, JSON.stringify(sel.body)).toBe(200);
+  }
   return { productId: p.id, skuId: p.skuIds[0]! };
 }
 
@@ -209,6 +214,11 @@ describe('run-of-show', () => {
     await t.deps.db.updateTable('supplier').set({ status: 'suspended' }).where('id', '=', sup).execute();
     expectProblem(await host.client.post(`${S}/${s.id}/items`, { skuId: susp.skuId, livePriceFen: 100, stock: 1 }), 422, 'supplier_inactive');
 
+    const left = await product();
+    await showcase(host.id, left.productId);
+    expect((await op.client.delete(`/api/v1/products/${left.productId}/selection`)).status).toBeLessThan(300);
+    expectProblem(await host.client.post(`${S}/${s.id}/items`, { skuId: left.skuId, livePriceFen: 100, stock: 1 }), 422, 'not_in_selection');
+
     expect((await host.client.post(`${S}/${s.id}/items`, { skuId: ok.skuId, livePriceFen: 900, stock: 1 })).status).toBe(201);
     expectProblem(await host.client.post(`${S}/${s.id}/items`, { skuId: ok.skuId, livePriceFen: 900, stock: 1 }), 409, 'already_in_show');
     expectProblem(await host2.client.post(`${S}/${s.id}/items`, { skuId: ok.skuId, livePriceFen: 900, stock: 1 }), 404, 'not_found');
@@ -230,6 +240,23 @@ describe('run-of-show', () => {
     expectProblem(await host.client.put(`${S}/${s.id}/items/order`, { itemIds: [ids[0], ids[0], ids[1]] }), 409, 'stale_run_of_show');
     const del = await host.client.delete(`${S}/${s.id}/items/${ids[2]}`);
     expect(del.body.map((i: { id: string; roomCode: number }) => [i.id, i.roomCode])).toEqual([[ids[0], 1], [ids[1], 2]]);
+  });
+
+  it('practice: any product on sale in the county, and no stock is set aside (practice sells nothing)', async () => {
+    const s = await session(trainee, { kind: 'practice', title: '练习货单' });
+    const p = await product({ stock: 10 });
+    const add = await trainee.client.post(`${S}/${s.id}/items`, { skuId: p.skuId, livePriceFen: 100, stock: 50 });
+    expect(add.status, JSON.stringify(add.body)).toBe(201);
+    expect(add.body).toMatchObject({ stockLeft: 50 });
+    expect((await trainee.client.patch(`${S}/${s.id}/items/${add.body.id}`, { stock: 80 })).body.stockLeft).toBe(80);
+    expect(await stockOf(p.skuId)).toBe(10);
+    expect((await trainee.client.post(`${S}/${s.id}/go-live`)).status).toBe(200);
+    expect((await trainee.client.post(`${S}/${s.id}/end`)).status).toBe(200);
+    expect(await stockOf(p.skuId)).toBe(10);
+    const moves = await t.deps.db.selectFrom('stock_movement').select('id').where('sku_id', '=', p.skuId).where('reason', 'like', 'live:%').execute();
+    expect(moves).toEqual([]);
+    const draft = await product({ publish: false });
+    expectProblem(await trainee.client.post(`${S}/${s.id}/items`, { skuId: draft.skuId, livePriceFen: 100, stock: 1 }), 409, 'session_closed');
   });
 
   it('concurrent set-asides never take a SKU below zero', async () => {

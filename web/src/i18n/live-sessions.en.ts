@@ -212,6 +212,7 @@ export const liveSessionsEn: Record<keyof typeof liveSessionsZhCN, string> = {
   'problem.practice_only': 'Trainees may schedule practice sessions only.',
   'problem.not_in_showcase': 'This product is not in your showcase; add it there first.',
   'problem.product_off_sale': 'This product is not on sale.',
+  'problem.not_in_selection': 'This product has left the selection base and cannot be sold live.',
   'problem.supplier_inactive': 'This product’s supplier is suspended.',
   'problem.other_county': 'This product is from another county and cannot be in this session.',
   'problem.sku_archived': 'This option is no longer sold.',

@@ -210,6 +210,7 @@ export const liveSessionsZhCN = {
   'problem.practice_only': '学员只能排练习直播。',
   'problem.not_in_showcase': '这个商品不在你的橱窗里，请先把它加进橱窗。',
   'problem.product_off_sale': '这个商品没有在售。',
+  'problem.not_in_selection': '这个商品已经移出选品库，不能在直播里卖。',
   'problem.supplier_inactive': '这个商品的供应商已暂停经营。',
   'problem.other_county': '这个商品不是本县的，不能放进这场直播。',
   'problem.sku_archived': '这个规格已经不卖了。',

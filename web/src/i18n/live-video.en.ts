@@ -10,4 +10,8 @@ export const liveVideoEn: Record<keyof typeof liveVideoZhCN, string> = {
   'liveVideo.unsupported': 'This browser cannot play the live video; open the page in WeChat or your phone’s own browser',
   'liveVideo.tapToPlay': 'Tap to play',
   'liveVideo.back': 'Back',
+  'liveVideo.ended': 'The live session has ended',
+  'liveVideo.cancelled': 'This live session was cancelled',
+  'liveVideo.external': 'This live session is shown on another platform',
+  'liveVideo.notFound': 'No such live session',
 };

@@ -103,7 +103,7 @@ export async function startVideo(deps: Deps, opts: { replayEveryMs?: number } = 
     jobs = setInterval(() => {
       if (busy) return;
       busy = true;
-      void makeDueReplays(deps).catch((err: unknown) => deps.log.error({ err }, 'replay job failed')).finally(() => { busy = false; });
+      track(makeDueReplays(deps).catch((err: unknown) => deps.log.error({ err }, 'replay job failed')).finally(() => { busy = false; }));
     }, opts.replayEveryMs ?? 5000);
     jobs.unref();
   }
@@ -112,6 +112,8 @@ export async function startVideo(deps: Deps, opts: { replayEveryMs?: number } = 
 export async function stopVideo(deps: Deps): Promise<void> {
   if (jobs) clearInterval(jobs);
   jobs = null;
+  // A replay being joined is dropped, not waited for: its pieces stay and the next start joins them.
+  for (const ff of joining) ff.kill('SIGKILL');
   await deps.media.stop();
   for (const set of viewers.values()) for (const end of set) end();
   await Promise.allSettled([...pending]);
@@ -243,6 +245,7 @@ export function localViewerCount(sessionId: string): number {
 // ---- replay --------------------------------------------------------------------------------
 
 const failedReplays = new Set<string>();
+const joining = new Set<ReturnType<typeof spawn>>();
 
 /** Ended hosted sessions of the last two days with recordings but no replay yet. */
 export async function makeDueReplays(deps: Deps): Promise<void> {
@@ -264,7 +267,7 @@ export async function makeReplay(deps: Deps, sessionId: string): Promise<string 
   const keys = await deps.db.selectFrom('live_stream_key').select(['stream_key', 'created_at']).where('session_id', '=', sessionId).orderBy('created_at').execute();
   if (keys.some((k) => media.isRecording(k.stream_key))) return null; // still being written
   const pieces = keys.flatMap((k) => media.recordings(k.stream_key))
-    .filter((f) => fs.statSync(f).size > 13)
+    .filter((f) => { try { return fs.statSync(f).size > 13; } catch { return false; } })
     .sort((a, b) => Number.parseInt(path.basename(a)) - Number.parseInt(path.basename(b)));
   if (!pieces.length) return null;
   const root = deps.config.media.recordingsDir;
@@ -276,6 +279,8 @@ export async function makeReplay(deps: Deps, sessionId: string): Promise<string 
     await joinToMp4(pieces, out);
     rel = path.relative(root, out);
   } catch (err) {
+    // Stopped (shutdown) or the folder went away: try again at the next run.
+    if ((err instanceof JoinError && err.interrupted) || !fs.existsSync(root)) return null;
     deps.log.warn({ err, sessionId }, 'could not join the recording into an MP4; keeping the longest piece as FLV');
     const longest = pieces.reduce((a, b) => (fs.statSync(b).size > fs.statSync(a).size ? b : a));
     const out = path.join(dir, `${sessionId}.flv`);
@@ -296,25 +301,35 @@ export async function makeReplay(deps: Deps, sessionId: string): Promise<string 
   return rel;
 }
 
+class JoinError extends Error {
+  constructor(message: string, readonly interrupted: boolean) { super(message); }
+}
+
 function joinToMp4(pieces: string[], out: string): Promise<void> {
   const list = `${out}.txt`;
   fs.writeFileSync(list, pieces.map((p) => `file '${p.replaceAll("'", "'\\''")}'`).join('\n'));
   const tmp = `${out}.part.mp4`;
   return new Promise<void>((resolve, reject) => {
     const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    joining.add(ff);
     let stderr = '';
     ff.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
     const timer = setTimeout(() => ff.kill('SIGKILL'), 10 * 60_000);
-    ff.on('error', (err) => { clearTimeout(timer); reject(err); });
-    ff.on('close', (code) => {
+    ff.on('error', (err) => { clearTimeout(timer); joining.delete(ff); reject(err); });
+    ff.on('close', (code, signal) => {
       clearTimeout(timer);
-      fs.rmSync(list, { force: true });
-      if (code === 0) {
-        fs.renameSync(tmp, out);
-        resolve();
-      } else {
-        fs.rmSync(tmp, { force: true });
-        reject(new Error(`ffmpeg exited ${code}: ${stderr.trim()}`));
+      joining.delete(ff);
+      try {
+        fs.rmSync(list, { force: true });
+        if (code === 0) {
+          fs.renameSync(tmp, out);
+          resolve();
+        } else {
+          fs.rmSync(tmp, { force: true });
+          reject(new JoinError(`ffmpeg exited ${code ?? signal}: ${stderr.trim()}`, signal !== null));
+        }
+      } catch (err) {
+        reject(err);
       }
     });
   });

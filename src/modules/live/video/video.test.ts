@@ -235,7 +235,10 @@ describe('ending, restarts and replay', () => {
     await stopVideo(t.deps);
     await p1.exited;
     await waitFor('offline after the stop', async () => (await state(s.id)).video_state === 'offline', 5000);
+    // A crash leaves no chance to say so: the state stays 'receiving'. Start-up resets it.
+    await t.deps.db.updateTable('live_session').set({ video_state: 'receiving' }).where('id', '=', s.id).execute();
     await startVideo(t.deps);
+    expect((await state(s.id)).video_state).toBe('offline');
     expect((await state(s.id)).status).toBe('live');
     const p2 = push(s.key); // OBS reconnecting
     await waitFor('video back', async () => (await state(s.id)).video_state === 'receiving');
@@ -287,6 +290,46 @@ describe('ending, restarts and replay', () => {
     expect(info.streams.map((x) => x.codec_name).sort()).toEqual(['aac', 'h264']);
     // The pieces were removed once joined.
     expect(t.deps.media.recordings(s.key)).toEqual([]);
+  });
+
+  it('through the sessions routes: schedule → approve → key → preview → go live → watch → rotate cuts the old key → end → replay', async () => {
+    const at = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+    const created = await host.client.post('/api/v1/live/sessions', { kind: 'hosted', title: '长白山蓝莓专场', scheduledStart: at(10), scheduledEnd: at(130) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const keyRes = await host.client.get(`/api/v1/live/sessions/${id}/stream-key`);
+    expect(keyRes.status).toBe(200);
+    const key = keyRes.body.streamKey as string;
+    // Not approved yet: the ingest refuses it.
+    expect(await authorizePublish(t.deps, key)).toEqual({ ok: false, reason: 'not_approved' });
+    expect((await operator.client.post(`/api/v1/live/sessions/${id}/approve`, { note: '可以' })).status).toBe(200);
+    const p1 = push(key);
+    await waitFor('preview video', async () => (await state(id)).video_state === 'receiving');
+    // Scheduled: the host previews, a buyer waits for the start.
+    expect((await watch(id, 1000, host.client.cookie!)).status).toBe(200);
+    expect((await watch(id, 500, buyer.client.cookie!)).status).toBe(409);
+    expect((await host.client.post(`/api/v1/live/sessions/${id}/go-live`)).status).toBe(200);
+    const seen = await watch(id, 1500, buyer.client.cookie!);
+    expect(seen.status).toBe(200);
+    expect(seen.tags.some((x) => x.type === 9)).toBe(true);
+    // Rotating the key cuts the running publisher within a few seconds; the new key publishes.
+    const rotated = await host.client.post(`/api/v1/live/sessions/${id}/stream-key/rotate`);
+    expect(rotated.status).toBe(200);
+    const cut = await Promise.race([p1.exited, new Promise((r) => setTimeout(() => r('still running'), 8000))]);
+    expect(cut).not.toBe('still running');
+    const p2 = push(rotated.body.streamKey as string);
+    await waitFor('video on the new key', async () => (await state(id)).video_state === 'receiving');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await host.client.post(`/api/v1/live/sessions/${id}/end`)).status).toBe(200);
+    await Promise.race([p2.exited, new Promise((r) => setTimeout(r, 8000))]);
+    const row = await waitFor('replay', async () => { const r = await state(id); return r.replay_path ? r : null; }, 25_000, 500);
+    const view = await buyer.client.get(`/api/v1/live/public/sessions/${id}`);
+    expect(view.body.hasReplay).toBe(true);
+    const replay = await buyer.client.request('GET', `/api/v1/live/sessions/${id}/replay`, undefined, { range: 'bytes=0-15' });
+    expect(replay.status).toBe(206);
+    // Both keys' pieces are in the one replay.
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'json', `${t.config.media.recordingsDir}/${row.replay_path}`]).toString()) as { format: { duration: string } };
+    expect(Number(probe.format.duration)).toBeGreaterThan(3);
   });
 
   it('parses byte ranges', () => {

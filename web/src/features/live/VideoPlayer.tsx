@@ -15,7 +15,10 @@ import { useI18n } from '../../i18n';
  *   `session` event says video is arriving (`videoState`), otherwise with a growing pause.
  * - Sound: phones only autoplay muted, so it starts muted with a "tap for sound" button.
  *
- * `data-state` on the root (`connecting` | `playing` | `offline` | `unsupported`) is for tests.
+ * - Over: when the route says the session has ended, was cancelled, is on another platform or
+ *   is not there, the player says so and stops retrying.
+ *
+ * `data-state` on the root (`connecting` | `playing` | `offline` | `ended` | `unsupported`) is for tests.
  */
 export interface VideoPlayerProps {
   /** The session whose video to play (the usual way). */
@@ -30,7 +33,12 @@ export interface VideoPlayerProps {
   style?: CSSProperties;
 }
 
-export type PlayerState = 'connecting' | 'playing' | 'offline' | 'unsupported';
+export type PlayerState = 'connecting' | 'playing' | 'offline' | 'ended' | 'unsupported';
+
+/** Problem codes of the video route after which retrying is pointless. */
+const FINAL_CODES: Record<string, 'ended' | 'cancelled' | 'external' | 'notFound'> = {
+  session_ended: 'ended', session_cancelled: 'cancelled', external_session: 'external', not_found: 'notFound',
+};
 
 /** Jump to the live edge when more than this many seconds behind… */
 const LATENCY_MAX = 0.9;
@@ -56,6 +64,7 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
   const [needsTap, setNeedsTap] = useState(false);
   // Bumped to tear the player down and build a new one (retry, stall, stream back).
   const [attempt, setAttempt] = useState(0);
+  const [final, setFinal] = useState<(typeof FINAL_CODES)[string] | null>(null);
   const retryDelay = useRef(RETRY_MIN_MS);
   const retryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const stateRef = useRef(state);
@@ -106,7 +115,22 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
     const goOffline = () => {
       if (disposed) return;
       report('offline');
-      scheduleRetry();
+      // Ask the route why (its problem code) before deciding to retry; a live stream answers 200 and is dropped at once.
+      const probe = new AbortController();
+      fetch(url, { signal: probe.signal, credentials: 'same-origin' })
+        .then(async (res) => {
+          const code = res.ok ? null : ((await res.json().catch(() => null)) as { code?: string } | null)?.code;
+          probe.abort();
+          if (disposed) return;
+          const over = code ? FINAL_CODES[code] : undefined;
+          if (over) {
+            setFinal(over);
+            report('ended');
+          } else {
+            scheduleRetry();
+          }
+        })
+        .catch(() => { if (!disposed) scheduleRetry(); });
     };
     player.on(mpegts.Events.ERROR, goOffline);
     // The server ends the response when the publisher goes away.
@@ -170,6 +194,11 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
         <div style={overlay} role="status" data-testid="live-video-offline">
           <strong style={{ fontSize: '1.1em' }}>{t('liveVideo.offline')}</strong>
           <span style={{ fontSize: '0.85em', opacity: 0.8 }}>{t('liveVideo.offlineHint')}</span>
+        </div>
+      )}
+      {state === 'ended' && (
+        <div style={overlay} role="status" data-testid="live-video-ended">
+          <strong style={{ fontSize: '1.1em' }}>{t(final === 'cancelled' ? 'liveVideo.cancelled' : final === 'external' ? 'liveVideo.external' : final === 'notFound' ? 'liveVideo.notFound' : 'liveVideo.ended')}</strong>
         </div>
       )}
       {state === 'unsupported' && <div style={overlay} role="alert">{t('liveVideo.unsupported')}</div>}
