@@ -68,7 +68,7 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-const control = (frame: Omit<LiveControlFrame, 'id' | 'at'>) => JSON.stringify({ ...frame, id: null, at: new Date().toISOString() });
+const control = (frame: Omit<LiveControlFrame, 'id' | 'at'>) => JSON.stringify({ id: null, type: frame.type, data: frame.data, at: new Date().toISOString() });
 
 export function createHub(realtime: Realtime, opts: HubOptions): Hub {
   const log = opts.log;
