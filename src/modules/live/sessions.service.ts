@@ -372,9 +372,15 @@ function newStreamKey(): string {
   return randomToken(24);
 }
 
+/**
+ * Where the host pushes: the media server's own address for the key (an external server's URL
+ * template), else RTMP_PUBLIC_URL + key. `ingestUrl` is the "server" field OBS wants: the full
+ * address without the trailing key.
+ */
 function streamKeyView(deps: Deps, sessionId: string, k: { stream_key: string; created_at: string }) {
-  const ingestUrl = deps.config.rtmpPublicUrl;
-  return { sessionId, streamKey: k.stream_key, ingestUrl, fullUrl: `${ingestUrl}/${k.stream_key}`, createdAt: k.created_at };
+  const fullUrl = deps.media?.ingestUrl(k.stream_key) ?? `${deps.config.rtmpPublicUrl}/${k.stream_key}`;
+  const ingestUrl = fullUrl.endsWith(`/${k.stream_key}`) ? fullUrl.slice(0, -(k.stream_key.length + 1)) : fullUrl;
+  return { sessionId, streamKey: k.stream_key, ingestUrl, fullUrl, createdAt: k.created_at };
 }
 
 async function loadKeyed(ctx: Ctx, sessionId: string) {

@@ -341,17 +341,23 @@ describe('stream key', () => {
     expect((await host.client.get(`${S}/${s.id}/stream-key`)).body.streamKey).toBe(rot.body.streamKey);
   });
 
-  it('the ingest URL follows RTMP_PUBLIC_URL', async () => {
-    const other = await createTestApp({ rtmpPublicUrl: 'rtmp://live.example.cn:1935/live' });
-    try {
-      const { makeCenter } = await import('../../../test/factories.js');
-      await makeCenter(other, COUNTY_A);
-      const h = await makeUser(other, [{ role: 'host', prefix: COUNTY_A }]);
-      const s = await h.client.post(S, { kind: 'practice', title: '练习', scheduledStart: inMinutes(10), scheduledEnd: inMinutes(40) });
-      const k = await h.client.get(`${S}/${s.body.id}/stream-key`);
-      expect(k.body.fullUrl).toBe(`rtmp://live.example.cn:1935/live/${k.body.streamKey}`);
-    } finally {
-      await other.close();
+  it('the ingest URL follows RTMP_PUBLIC_URL, or an external media server’s template', async () => {
+    const cases = [
+      { config: { rtmpPublicUrl: 'rtmp://live.example.cn:1935/live' }, server: 'rtmp://live.example.cn:1935/live' },
+      { config: { media: { ...t.config.media, server: 'external' as const, ingestUrlTemplate: 'rtmp://push.example.cn/app/{key}' } }, server: 'rtmp://push.example.cn/app' },
+    ];
+    for (const c of cases) {
+      const other = await createTestApp(c.config);
+      try {
+        const { makeCenter } = await import('../../../test/factories.js');
+        await makeCenter(other, COUNTY_A);
+        const h = await makeUser(other, [{ role: 'host', prefix: COUNTY_A }]);
+        const s = await h.client.post(S, { kind: 'practice', title: '练习', scheduledStart: inMinutes(10), scheduledEnd: inMinutes(40) });
+        const k = await h.client.get(`${S}/${s.body.id}/stream-key`);
+        expect(k.body).toMatchObject({ ingestUrl: c.server, fullUrl: `${c.server}/${k.body.streamKey}` });
+      } finally {
+        await other.close();
+      }
     }
   });
 });
