@@ -287,6 +287,12 @@ export async function updateSession(ctx: Ctx, sessionId: string, input: UpdateSe
     const res = await tx.db.updateTable('live_session').set({ ...set, updated_at: now }).where('id', '=', s.id).where('status', '=', 'scheduled').executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The session changed just now; reload and try again');
     await recordAudit(tx, { action: 'live.session.update', targetType: 'live_session', targetId: s.id, countyCode: s.county_code, detail: { fields: Object.keys(set) } });
+    // Buyers who reserved planned around the old time: tell them the new one.
+    if (set.scheduled_start && set.scheduled_start !== s.scheduled_start) {
+      const users = await tx.db.selectFrom('live_reservation').select('user_id').where('session_id', '=', s.id).execute();
+      const at = new Date(new Date(set.scheduled_start).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(5, 16);
+      await notify(tx, users.map((u) => u.user_id), { kind: 'live_rescheduled', title: '你预约的直播改时间了', body: `「${set.title ?? s.title}」改到北京时间 ${at} 开播。`, refId: s.id, countyCode: s.county_code });
+    }
     return { ...s, ...set, updated_at: now };
   });
   return sessionView(ctx, updated);

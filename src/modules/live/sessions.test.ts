@@ -139,6 +139,23 @@ describe('scheduling', () => {
     expectProblem(await host.client.patch(`${S}/${s.id}`, { platform: 'douyin' }), 422, 'validation_failed');
   });
 
+  it('moving the start tells everyone who reserved; a past start or an end before it is refused', async () => {
+    const s = await approved();
+    await buyer.client.put(`${S}/${s.id}/reservation`, {});
+    const later = new Date(Date.now() + 3 * 3600_000);
+    later.setUTCSeconds(0, 0);
+    const res = await host.client.patch(`${S}/${s.id}`, { scheduledStart: later.toISOString(), scheduledEnd: new Date(later.getTime() + 3600_000).toISOString() });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const n = await t.deps.db.selectFrom('notification').selectAll().where('ref_id', '=', s.id).where('kind', '=', 'live_rescheduled').execute();
+    expect(n.map((x) => x.user_id)).toEqual([buyer.id]);
+    const shanghai = new Date(later.getTime() + 8 * 3600_000).toISOString();
+    expect(n[0]!.body).toContain(`${shanghai.slice(5, 10)} ${shanghai.slice(11, 16)}`);
+    expectProblem(await host.client.patch(`${S}/${s.id}`, { scheduledStart: inMinutes(-30) }), 422, 'validation_failed');
+    expectProblem(await host.client.patch(`${S}/${s.id}`, { scheduledEnd: later.toISOString() }), 422, 'validation_failed');
+    expect((await host.client.patch(`${S}/${s.id}`, { title: '只改标题的专场' })).status).toBe(200);
+    expect(await t.deps.db.selectFrom('notification').select('id').where('ref_id', '=', s.id).where('kind', '=', 'live_rescheduled').execute()).toHaveLength(1);
+  });
+
   it('a cover is uploaded by the host, checked by its bytes, and served publicly once announced', async () => {
     const s = await session();
     expectProblem(await host.client.upload('PUT', `${S}/${s.id}/cover`, Buffer.from('not an image at all')), 415, 'unsupported_file_type');
