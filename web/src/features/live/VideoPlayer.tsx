@@ -95,7 +95,8 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
     if (!video || !url || !supported()) return;
     let disposed = false;
     const player = mpegts.createPlayer(
-      { type: 'flv', isLive: true, url, hasAudio: true, hasVideo: true },
+      // Audio and video presence come from the FLV header, which the server sets from the stream.
+      { type: 'flv', isLive: true, url },
       {
         enableWorker: false,
         enableStashBuffer: false,
