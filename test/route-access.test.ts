@@ -202,6 +202,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'POST /api/v1/host-imports/external-accounts': CENTER,
   'GET /api/v1/host-settings/:countyCode': ['host', ...LEDGER_READERS],
   'PUT /api/v1/host-settings/:countyCode': ['center_admin'],
+  'GET /api/v1/store/hosts': 'public',
   'GET /api/v1/store/hosts/:hostUserId': 'public',
   'GET /api/v1/hosts/:hostUserId/showcase': ['host', ...LEDGER_READERS],
   'POST /api/v1/hosts/:hostUserId/showcase': ['host', ...CENTER],
@@ -220,6 +221,10 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'GET /api/v1/host-performance': LEDGER_READERS,
   'GET /api/v1/host-performance/export': LEDGER_READERS,
   'GET /api/v1/hosts/:hostUserId/performance': ['host', ...LEDGER_READERS],
+  'GET /api/v1/host-funnel': LEDGER_READERS,
+  'GET /api/v1/host-funnel/export': LEDGER_READERS,
+  'GET /api/v1/host-funnel/people': LEDGER_READERS,
+  'POST /api/v1/host-funnel/followups': CENTER,
   // ---- live room (buying, pins, flash sales, comments, likes, bans, figures)
   'GET /api/v1/live/sessions/:sessionId/room': 'public',
   'POST /api/v1/live/sessions/:sessionId/checkouts': ['buyer'],

@@ -8,9 +8,10 @@ import * as profiles from './profiles.service.js';
 import * as showcase from './showcase.service.js';
 import * as matches from './matches.service.js';
 import * as performance from './performance.service.js';
+import { funnelRoutes } from './funnel.routes.js';
 import { XLSX_TYPE, checkDates, performanceXlsx, sendFile } from './hosts.exports.js';
 import {
-  AccountBody, CountyCode, CountyPeriodQuery, DecideBody,
+  AccountBody, CountyCode, CountyPeriodQuery, DecideBody, DirectoryView,
   HostPerformanceView, Id, ImportView, MatchBody, MatchList, MatchQuery, MatchView, OwnProfileBody, PeriodQuery, PlatformSchema, ProfileBody, ProfileView,
   PublicProfileView, RealNameBody, RevealBody, RevealView, ReviewBody, RosterQuery, RosterView, SampleBody, SampleList, SampleQuery, SampleView,
   SettingsBody, SettingsView, ShipBody, ShowcaseAddBody, ShowcaseAddView, ShowcaseView, XlsxFile, CountyPerformanceView,
@@ -102,6 +103,11 @@ export function hostsRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       schema: { tags, summary: "Set the county's commission cap (0–5000 bp); refused while a policy takes more; audited", params: Type.Object({ countyCode: CountyCode }), body: SettingsBody, response: { 200: SettingsView } },
     }, async (req) => profiles.putSettings(ctxFromRequest(deps, req), req.params.countyCode, req.body.maxCommissionBp));
 
+    app.get('/store/hosts', {
+      config: { access: 'public' },
+      schema: { tags, summary: "The county's verified hosts (name shown, kind, township, specialities, followers): no ID data or phone", querystring: Type.Object({ countyCode: CountyCode }), response: { 200: DirectoryView } },
+    }, async (req) => showcase.publicDirectory(ctxFromRequest(deps, req), req.query.countyCode));
+
     app.get('/store/hosts/:hostUserId', {
       config: { access: 'public' },
       schema: { tags, summary: "A verified host's public page: no ID data or phone; its sellable showcase and, for an official, its public pledge", params: HostParams, response: { 200: PublicProfileView } },
@@ -188,5 +194,6 @@ export function hostsRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       schema: { tags, summary: "One host's figures for a period and its rank (the host's own dashboard)", params: HostParams, querystring: PeriodQuery, response: { 200: HostPerformanceView } },
     }, async (req) => { checkDates(req.query); return performance.onePerformance(ctxFromRequest(deps, req), req.params.hostUserId, req.query); });
 
+    await app.register(funnelRoutes(deps));
   };
 }

@@ -113,6 +113,11 @@ export const PublicProfileView = Type.Object({
   pledge: Type.Union([Type.Object({ charityBp: Type.Integer(), developmentBp: Type.Integer() }), Type.Null()], { description: "an official host's public pledge: where its share goes instead of commission" }),
 });
 
+export const DirectoryView = Type.Object({
+  countyCode: Type.String(),
+  items: Type.Array(Type.Object({ hostUserId: Type.String(), displayName: Type.String(), kind: HostKind, townshipName: Type.String(), specialities: Type.Array(Type.String()), followers: Type.Integer() })),
+});
+
 export const MatchBody = Type.Object({
   kind: lit(MATCH_KINDS),
   productId: Id('the product to carry'),

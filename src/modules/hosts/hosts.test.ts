@@ -348,6 +348,15 @@ describe('commission policies: the county cap', () => {
     const unverified = await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '未认证');
     await onRoster(unverified, 'local', '未认证');
     expectProblem(await t.client().get(`/api/v1/store/hosts/${unverified.id}`), 404, 'not_found');
+    // The directory lists verified hosts only, without ID data or phones.
+    const dir = await t.client().get(`/api/v1/store/hosts?countyCode=${COUNTY_A}`);
+    expect(dir.status).toBe(200);
+    const ids = dir.body.items.map((i: { hostUserId: string }) => i.hostUserId);
+    expect(ids).toEqual(expect.arrayContaining([host.id, officialHost.id]));
+    expect(ids).not.toContain(unverified.id);
+    expect(ids).not.toContain(hostB.id);
+    expect(dir.body.items.find((i: { hostUserId: string }) => i.hostUserId === host.id)).toMatchObject({ displayName: '蓝莓小李', kind: 'local', followers: 12800 });
+    for (const k of ['idNumber', 'realName', 'phone']) expect(JSON.stringify(dir.body)).not.toContain(k);
   });
 });
 

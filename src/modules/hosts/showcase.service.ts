@@ -141,3 +141,18 @@ export async function publicProfile(ctx: Ctx, hostUserId: string) {
     pledge: policy?.kind === 'official' && policy.pledge ? { charityBp: policy.pledge.charityBp, developmentBp: policy.pledge.developmentBp } : null,
   };
 }
+
+/** The county's verified hosts as anyone may see them (a directory for buyers, and for suppliers choosing whom to invite). */
+export async function publicDirectory(ctx: Ctx, countyCode: string) {
+  const rows = await ctx.db.selectFrom('host_profile').select(['host_user_id', 'display_name', 'kind', 'township_code', 'specialities'])
+    .where('county_code', '=', countyCode).where('verification', '=', 'verified').orderBy('display_name').execute();
+  const accounts = rows.length ? await ctx.db.selectFrom('host_external_account').select(['host_user_id', 'followers']).where('host_user_id', 'in', rows.map((r) => r.host_user_id)).execute() : [];
+  return {
+    countyCode,
+    items: rows.map((r) => ({
+      hostUserId: r.host_user_id, displayName: r.display_name, kind: r.kind, townshipName: regionLabel(ctx.deps.regions, r.township_code, 'township'),
+      specialities: (() => { try { return JSON.parse(r.specialities) as string[]; } catch { return []; } })(),
+      followers: accounts.filter((a) => a.host_user_id === r.host_user_id).reduce((n, a) => n + Number(a.followers), 0),
+    })).sort((a, b) => b.followers - a.followers),
+  };
+}
