@@ -141,3 +141,81 @@ describe('live sessions: schedule, run-of-show, approval, pre-announcement', () 
     expect(hostTab.errors).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
   }, 120_000);
 });
+
+describe('live sessions: rejection with a note, external sales in the console', () => {
+  let h: Harness;
+  let operator: MadeUser;
+  let host: MadeUser;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ operator } = await makeCounty(h.t));
+    host = await makeUser(h.t, [{ role: 'host', prefix: '220622' }], '王主播');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+  it('the operator rejects with a note the host reads; imports an external session’s sales sheet, a bad one refused row by row', async () => {
+    const hosted = await host.client.post('/api/v1/live/sessions', { kind: 'hosted', title: '松子直播（待退回）', scheduledStart: inMinutes(60), scheduledEnd: inMinutes(120) });
+    expect(hosted.status).toBe(201);
+    const ext = await host.client.post('/api/v1/live/sessions', {
+      kind: 'external', title: '抖音人参专场（测试）', scheduledStart: inMinutes(30), scheduledEnd: inMinutes(90), platform: 'douyin', externalUrl: 'https://v.douyin.com/test/', externalCode: '9#人参',
+    });
+    expect(ext.status).toBe(201);
+
+    const { page: op, errors } = await newPage(h, { width: 1366, height: 900 });
+    await signInConsole(h, op, operator.phone, PASSWORD);
+    await op.goto(`${h.baseUrl}/admin/live/approvals`);
+    const row = op.getByRole('row').filter({ hasText: '松子直播（待退回）' });
+    await row.getByTestId('reject').click();
+    const dialog = op.getByRole('dialog');
+    await dialog.getByRole('button', { name: /不通过/ }).click();
+    await dialog.getByText('请写明原因，至少 2 个字').waitFor();
+    await dialog.getByLabel('原因（主播会看到）').fill('封面和标题不一致');
+    await dialog.getByRole('button', { name: /不通过/ }).click();
+    await op.getByText('已退回「松子直播（待退回）」').waitFor();
+    await op.getByRole('row').filter({ hasText: '松子直播（待退回）' }).waitFor({ state: 'detached' });
+
+    // The external session: approve it from its page, then record its sales.
+    await op.goto(`${h.baseUrl}/admin/live/${ext.body.id}`);
+    await op.getByTestId('detail-approve').click();
+    await op.getByText('已通过「抖音人参专场（测试）」').waitFor();
+    await op.getByText('9#人参').waitFor();
+    const chooser = op.locator('input[type=file]');
+    await chooser.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('商品,订单数,件数,成交额\n人参,2.5,3,10\n') });
+    await op.getByText('第 2 行：The order count is not a whole number').waitFor();
+    await chooser.setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('\uFEFF商品,订单数,件数,成交额\n长白山人参 5年,12,15,"3,580.00"\n松子 500g,3,3,89.7\n') });
+    await op.getByText('已导入 2 行（替换了上次的 0 行）').waitFor();
+    await op.getByRole('cell', { name: '长白山人参 5年' }).waitFor();
+    await op.getByPlaceholder('商品').fill('蜂蜜 500g');
+    await op.getByPlaceholder('订单数').fill('1');
+    await op.getByPlaceholder('件数').fill('2');
+    await op.getByPlaceholder('成交额（元）').fill('99');
+    await op.getByRole('button', { name: '录 入' }).or(op.getByRole('button', { name: '录入' })).click();
+    await op.getByRole('cell', { name: '蜂蜜 500g' }).waitFor();
+    const sales = await h.t.deps.db.selectFrom('live_external_sale').select(['label', 'gmv_fen', 'source']).where('session_id', '=', ext.body.id).orderBy('id').execute();
+    expect(sales).toEqual([
+      { label: '长白山人参 5年', gmv_fen: 358000, source: 'import' },
+      { label: '松子 500g', gmv_fen: 8970, source: 'import' },
+      { label: '蜂蜜 500g', gmv_fen: 9900, source: 'manual' },
+    ]);
+    await shot(op, 'live-console-external-sales', true);
+    // The one failed request is the bad sheet, refused on purpose.
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 422 (Unprocessable Content)']);
+
+    // The host reads why on the phone.
+    const { page: hp } = await newPage(h, { width: 375, height: 812 }, { isMobile: true });
+    await hp.goto(`${h.baseUrl}/me`);
+    await hp.getByLabel('手机号').fill(host.phone);
+    await hp.getByLabel('密码').fill(PASSWORD);
+    await hp.getByRole('button', { name: '登录', exact: true }).click();
+    await hp.getByText('我的订单').first().waitFor();
+    await hp.goto(`${h.baseUrl}/host/sessions`);
+    await hp.getByTestId('host-session').filter({ hasText: '松子直播（待退回）' }).filter({ hasText: '未通过' }).click();
+    await hp.getByText('未通过审核：封面和标题不一致。修改后会重新提交审核。').waitFor();
+  }, 120_000);
+});
