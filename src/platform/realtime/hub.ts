@@ -190,6 +190,9 @@ export function createHub(realtime: Realtime, opts: HubOptions): Hub {
       };
       const r = roomState(room);
       r.conns.add(c);
+      // @fastify/websocket's own error listener holds the upgrade's request and reply for as long
+      // as the socket lives (~4 KB a viewer); ours below logs the same errors.
+      ws.removeAllListeners('error');
       ws.on('message', (data, isBinary) => onMessage(c, data, isBinary));
       ws.on('pong', () => { c.alive = true; });
       ws.on('close', () => { c.closed = true; leave(c); });
