@@ -62,10 +62,15 @@ describe('viewer: buying in a live room on a phone', () => {
     expect(await page.getByTestId('bag').textContent()).toContain('1');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
+    // The room's WebSocket is up (events arrive pushed, not polled).
+    await expect.poll(() => page.getByTestId('room').getAttribute('data-connected'), { timeout: 8000 }).toBe('true');
+
     // The host pins from the console (its API): 讲解中 pops up with the live price and stock left.
+    const pinnedAt = Date.now();
     expect((await host.client.put(`/api/v1/live/sessions/${sessionId}/pin`, { itemId })).status).toBe(200);
     const card = page.getByTestId('pinned-card');
     await card.waitFor({ timeout: 8000 });
+    expect(Date.now() - pinnedAt).toBeLessThan(2000);
     expect(await card.textContent()).toContain(title);
     expect(await card.textContent()).toContain('¥39.90');
     expect(await card.textContent()).toContain('仅剩 10 盒');
@@ -130,6 +135,12 @@ describe('viewer: buying in a live room on a phone', () => {
     const flashOrder = await h.t.deps.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id')
       .select(['order_item.unit_price_fen', 'shop_order.status']).where('shop_order.buyer_id', '=', buyer.id).where('order_item.unit_price_fen', '=', 990).execute();
     expect(flashOrder).toEqual([{ unit_price_fen: 990, status: 'paid' }]);
+    // Removed by the host: the socket is closed for good and the comment box says why.
+    expect((await host.client.put(`/api/v1/live/sessions/${sessionId}/bans/${buyer.id}`, { kind: 'ban', reason: '测试' })).status).toBe(200);
+    await page.getByText('你已被移出直播间').first().waitFor({ timeout: 8000 });
+    expect(await page.getByTestId('comment-input').count()).toBe(0);
+    await shot(page, 'live-room-5b-banned');
+    expect((await host.client.delete(`/api/v1/live/sessions/${sessionId}/bans/${buyer.id}/ban`)).status).toBe(200);
     // The video has no stream in this test: its 409/offline answers are expected, nothing else.
     expect(errors.filter((e) => !/video|409|WebSocket/i.test(e))).toEqual([]);
   });

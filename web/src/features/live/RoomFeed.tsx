@@ -1,23 +1,24 @@
 /**
  * The live room's state, kept current: the room view from GET /room, then the room's WebSocket
  * events applied to it (pin, stock, flash sale, comments, order ticker, viewers, likes, session
- * state, private replies). The socket resumes from the last event id after a drop (`?after=&epoch=`)
- * and refetches the room on `resync`. While it is down, the room is polled so nothing freezes.
+ * state, private replies) through the shared client (web/src/shared/liveSocket.ts), which resumes
+ * from the last event id after a drop; a `resync` refetches the room. While the socket is down,
+ * the room is polled so nothing freezes.
  *
  * The server clock: every client counts a flash sale down by the server's clock, not its own
  * (phones are often seconds off) and not by the video (which arrives seconds late). The offset
- * is measured from the socket's `hello` and `ping`/`pong` (and the HTTP answer before that),
- * keeping the sample with the shortest round trip.
+ * first estimated from the room's HTTP answer, then taken from the socket client's ping/pong
+ * measurements (the median of several round trips).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { liveRoomApi, type FlashSale, type Room, type RoomComment, type RoomItem } from '../../api/liveRoom';
+import { connectLiveSocket } from '../../shared/liveSocket';
 
 export interface TickerEntry { key: number; buyerLabel: string; quantity: number; unit: string; title: string }
 export interface PrivateReply { key: number; kind: 'comment_buy' | 'muted' | 'banned' | 'notice'; text: string; checkoutId?: string | undefined; payUrl?: string | undefined }
 
 type Frame = { id: number | null; type: string; data: any; at: string };
 
-const FINAL_CLOSE = [4403, 4404, 1003, 1008, 1009];
 const MAX_COMMENTS = 120;
 
 /** A clock offset sample: server minus client, with the round trip it was measured over. */
@@ -27,12 +28,13 @@ export function useRoomFeed(sessionId: string) {
   const [room, setRoom] = useState<Room | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [connected, setConnected] = useState(false);
+  /** The socket stopped for good (banned: 4403, not allowed: 4404): no reconnecting, no polling. */
+  const [closedFor, setClosedFor] = useState<number | null>(null);
   const [ticker, setTicker] = useState<TickerEntry[]>([]);
   const [replies, setReplies] = useState<PrivateReply[]>([]);
   const [offsetMs, setOffsetMs] = useState(0);
   const best = useRef<Sample | null>(null);
   const seq = useRef(0);
-  const cursor = useRef<{ lastId: number | null; epoch: string | null }>({ lastId: null, epoch: null });
   // While this tab's own comment is being posted, its answer comes back in the POST (in the
   // viewer's language); the same answer sent privately over the socket is for other devices.
   const ownPostUntil = useRef(0);
@@ -110,64 +112,36 @@ export function useRoomFeed(sessionId: string) {
     return () => ctl.abort();
   }, [load]);
 
-  // The socket, reconnecting with a growing pause; resumes from the last id it saw.
+  // The room's socket (web/src/shared/liveSocket.ts): reconnects and resumes from the last id by
+  // itself; a resync (or the first open, so nothing between the HTTP answer and the socket's
+  // start is missed) refetches the room.
   useEffect(() => {
-    let ws: WebSocket | null = null;
-    let stopped = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let ping: ReturnType<typeof setInterval> | undefined;
-    let delay = 1000;
-    const connect = () => {
-      if (stopped || typeof WebSocket === 'undefined') return;
-      const c = cursor.current;
-      const q = c.lastId !== null && c.epoch ? `?after=${c.lastId}&epoch=${encodeURIComponent(c.epoch)}` : '';
-      const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-      ws = new WebSocket(`${proto}//${location.host}/api/v1/live/sessions/${encodeURIComponent(sessionId)}/ws${q}`);
-      const sendPing = () => { if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ping', t: Date.now() })); };
-      ws.onopen = () => { setConnected(true); delay = 1000; sendPing(); ping = setInterval(sendPing, 15_000); };
-      ws.onmessage = (m) => {
-        let f: Frame;
-        try { f = JSON.parse(String(m.data)) as Frame; } catch { return; }
-        if (f.type === 'hello') {
-          const fresh = cursor.current.epoch !== f.data.epoch;
-          cursor.current = { lastId: fresh ? f.data.lastId : cursor.current.lastId ?? f.data.lastId, epoch: f.data.epoch };
-          if (fresh) void load();
-          return;
-        }
-        if (f.type === 'pong') {
-          const now = Date.now();
-          sample({ offset: f.data.serverTime - (f.data.t + now) / 2, rtt: now - f.data.t });
-          return;
-        }
-        if (f.type === 'resync') {
-          cursor.current = { lastId: f.data.lastId, epoch: f.data.epoch };
-          void load();
-          return;
-        }
-        if (typeof f.id === 'number') {
-          if (cursor.current.lastId !== null && f.id <= cursor.current.lastId) return; // already applied
-          cursor.current.lastId = f.id;
-        }
-        apply(f);
-      };
-      ws.onclose = (e) => {
-        setConnected(false);
-        clearInterval(ping);
-        if (stopped || FINAL_CLOSE.includes(e.code)) return;
-        retry = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 10_000);
-      };
-    };
-    connect();
-    return () => { stopped = true; clearTimeout(retry); clearInterval(ping); ws?.close(1000); };
-  }, [sessionId, load, apply, sample]);
+    if (typeof WebSocket === 'undefined') return;
+    const live = connectLiveSocket({ sessionId });
+    let opened = false;
+    const offs = [
+      live.onAny((frame) => apply(frame as unknown as Frame)),
+      live.onResync(() => void load()),
+      live.onStatus((st) => {
+        setConnected(st.state === 'open');
+        if (st.state === 'closed' && st.code !== undefined && st.code !== 1000) setClosedFor(st.code);
+        if (st.state === 'open' && !opened) { opened = true; void load(); }
+      }),
+    ];
+    // The socket's clock estimate (median of ping/pong round trips) replaces the HTTP one once it has samples.
+    const clock = setInterval(() => {
+      const c = live.clock();
+      if (c.samples > 0) { best.current = { offset: c.offsetMs, rtt: c.rttMs ?? 0 }; setOffsetMs((o) => (Math.abs(o - c.offsetMs) > 15 ? Math.round(c.offsetMs) : o)); }
+    }, 1000);
+    return () => { offs.forEach((off) => off()); clearInterval(clock); live.close(); };
+  }, [sessionId, load, apply]);
 
   // While the socket is down, poll so the room never freezes.
   useEffect(() => {
-    if (connected) return;
+    if (connected || closedFor !== null) return;
     const timer = setInterval(() => void load(), 4000);
     return () => clearInterval(timer);
-  }, [connected, load]);
+  }, [connected, closedFor, load]);
 
   const dismissReply = useCallback((key: number) => setReplies((r) => r.filter((x) => x.key !== key)), []);
   const addReply = useCallback((r: Omit<PrivateReply, 'key'>) => setReplies((x) => [...x.filter((y) => !r.checkoutId || y.checkoutId !== r.checkoutId).slice(-2), { ...r, key: ++seq.current }]), []);
@@ -175,7 +149,7 @@ export function useRoomFeed(sessionId: string) {
   const expectOwnReply = useCallback(() => { ownPostUntil.current = Date.now() + 5000; }, []);
   const addComment = useCallback((c: RoomComment) => setRoom((r) => (r && !r.comments.some((x) => x.id === c.id) ? { ...r, comments: [...r.comments, c].slice(-MAX_COMMENTS) } : r)), []);
 
-  return { room, setRoom, error, connected, ticker, replies, dismissReply, addReply, expectOwnReply, addComment, offsetMs, reload: load };
+  return { room, setRoom, error, connected, closedFor, ticker, replies, dismissReply, addReply, expectOwnReply, addComment, offsetMs, reload: load };
 }
 
 /** The server's now, by the measured offset. */

@@ -164,6 +164,7 @@ function RoomView({ sessionId, feed, room }: { sessionId: string; feed: Feed; ro
   const needSignIn = () => navigate(signInPath(location.pathname));
   const openBuy = (item: RoomItem, sale: FlashSale | null = null) => {
     if (!signedIn) return needSignIn();
+    if (me?.banned || feed.closedFor === 4403) { toast(t('room.banned')); return; }
     setBagOpen(false);
     setBuying({ item, sale });
   };
@@ -208,7 +209,7 @@ function RoomView({ sessionId, feed, room }: { sessionId: string; feed: Feed; ro
   const example = room.items[0] ? `${room.items[0].roomCode}号 1${room.items[0].unit}` : '1号 1份';
 
   return (
-    <div className="room" data-testid="room" data-status={room.session.status}>
+    <div className="room" data-testid="room" data-status={room.session.status} data-connected={feed.connected ? 'true' : 'false'}>
       <div className="room-video">
         {room.session.kind !== 'external' && <VideoPlayer sessionId={sessionId} videoState={room.session.videoState} />}
       </div>
@@ -222,7 +223,7 @@ function RoomView({ sessionId, feed, room }: { sessionId: string; feed: Feed; ro
         </div>
         <button type="button" className="room-close" onClick={() => navigate('/live')} aria-label={t('room.close')}>×</button>
       </div>
-      {!feed.connected && live && <div className="room-conn" role="status">{t('room.connectionLost')}</div>}
+      {!feed.connected && feed.closedFor === null && live && <div className="room-conn" role="status">{t('room.connectionLost')}</div>}
       <div className="room-ticker" aria-live="polite" data-testid="ticker">
         {feed.ticker.map((o) => <div key={o.key} className="room-ticker-item">{t('room.ordered', { name: o.buyerLabel, n: o.quantity, unit: o.unit })}</div>)}
       </div>
@@ -253,8 +254,8 @@ function RoomView({ sessionId, feed, room }: { sessionId: string; feed: Feed; ro
         {replies.map((r) => <ReplyCard key={r.key} reply={r} onClose={() => feed.dismissReply(r.key)} />)}
         <div className="room-bar">
           <form className="room-say" onSubmit={(e) => void send(e)}>
-            {me?.muted || me?.banned ? (
-              <span className="room-say-off">{me.banned ? t('room.banned') : t('room.muted')}</span>
+            {me?.muted || me?.banned || feed.closedFor === 4403 ? (
+              <span className="room-say-off">{me?.banned || feed.closedFor === 4403 ? t('room.banned') : t('room.muted')}</span>
             ) : signedIn ? (
               <>
                 <input value={text} onChange={(e) => setText(e.target.value)} maxLength={200} placeholder={t('room.commentPlaceholder')} aria-label={t('room.commentPlaceholder')}
