@@ -48,6 +48,7 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
   it('runs the cohort end to end', async () => {
     // ---- the trainee, on a phone: sign up by SMS code and enrol ------------------------------
     const { page, errors } = await newPage(h, { width: 375, height: 812 }, { isMobile: true });
+    page.setDefaultTimeout(45_000); // a shared CI machine can be slow; nothing here waits on purpose
     await page.goto(`${h.baseUrl}/learn/cohorts/${cohortId}`);
     await page.getByText('2026年第3期主播班').waitFor();
     await page.getByText('三道湖镇', { exact: false }).first().waitFor();
@@ -78,6 +79,7 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
 
     // ---- the instructor's screen shows the rotating QR; the trainee opens its link --------------
     const ins = await newPage(h, { width: 1280, height: 800 });
+    ins.page.setDefaultTimeout(45_000);
     await signInConsole(h, ins.page, instructor.phone, PASSWORD);
     await ins.page.goto(`${h.baseUrl}/admin/training/meetings/${meetingId}/qr`);
     const qr = ins.page.getByTestId('meeting-qr');
@@ -122,6 +124,7 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
 
     // ---- the mentor reviews it in the console ----------------------------------------------------------
     const men = await newPage(h, { width: 1280, height: 800 });
+    men.page.setDefaultTimeout(45_000);
     await signInConsole(h, men.page, mentor.phone, PASSWORD);
     await men.page.goto(`${h.baseUrl}/admin/training/cohorts`);
     await men.page.getByRole('link', { name: '2026年第3期主播班' }).click();
@@ -137,6 +140,7 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
 
     // ---- the operator certifies and grants the host role ---------------------------------------------
     const opp = await newPage(h, { width: 1280, height: 800 });
+    opp.page.setDefaultTimeout(45_000);
     await signInConsole(h, opp.page, op.phone, PASSWORD);
     await opp.page.goto(`${h.baseUrl}/admin/training/cohorts/${cohortId}`);
     await opp.page.getByRole('tab', { name: '结业' }).click();

@@ -272,6 +272,8 @@ export const trainingEn: Record<keyof typeof trainingZhCN, string> = {
   'tr.mt.scan': 'Scan with your phone to check in',
   'tr.mt.rotates': 'The code changes every 30 seconds; a photo of an old code does not work.',
   'tr.mt.count': '{n} of {total} checked in',
+  'tr.p.noReplay': 'This practice session has no recording; notes can still be left at points in it.',
+  'tr.p.now': 'Use the playing time',
   'tr.p.session': 'Practice session',
   'tr.p.when': 'When',
   'tr.p.feedback': 'Notes',

@@ -270,6 +270,8 @@ export const trainingZhCN = {
   'tr.mt.scan': '请用手机扫码签到',
   'tr.mt.rotates': '二维码每 30 秒更换一次，拍下来的旧码无效。',
   'tr.mt.count': '已签到 {n} / {total} 人',
+  'tr.p.noReplay': '这场练习直播没有录像；可以凭记忆按时间点留意见。',
+  'tr.p.now': '用当前播放时间',
   'tr.p.session': '练习直播',
   'tr.p.when': '时间',
   'tr.p.feedback': '点评',

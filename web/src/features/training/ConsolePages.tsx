@@ -3,7 +3,7 @@ import {
   Table, Tabs, Tag, Typography, Upload, type TableColumnsType,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -537,6 +537,8 @@ export function PracticeReviewPage() {
   useCrumbTitle(p.data?.title);
   const [form] = Form.useForm<{ at: string; text: string }>();
   const [summary, setSummary] = useState('');
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const seek = (sec: number) => { if (videoRef.current) { videoRef.current.currentTime = sec; void videoRef.current.play().catch(() => undefined); } };
   const { busy, submit } = useFormSubmit(form, async (v) => {
     const m = /^(\d+):([0-5]?\d)$/.exec(v.at.trim());
     const seconds = m ? Number(m[1]) * 60 + Number(m[2]) : Number(v.at);
@@ -557,14 +559,18 @@ export function PracticeReviewPage() {
           { key: 'n', label: t('tr.p.note'), children: d.note || '—' },
         ]} />
         {d.reviewedAt && <Alert type="success" title={`${t('tr.reviewed')} · ${formatDateTime(d.reviewedAt)}`} description={d.reviewSummary || undefined} />}
+        {d.hasReplay
+          ? <video ref={videoRef} src={`/api/v1/live/sessions/${d.sessionId}/replay`} controls preload="metadata" style={{ width: '100%', maxHeight: 480, background: '#000', marginTop: 12 }} />
+          : <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t('tr.p.noReplay')}</Typography.Paragraph>}
       </Card>
       <Card title={t('tr.p.feedback')}>
         <List size="small" dataSource={d.feedback} locale={{ emptyText: t('tr.p.noFeedback') }} renderItem={(f) => (
-          <List.Item><Space align="start"><Tag color="blue">{mmss(f.atSecond)}</Tag><span>{f.text}</span><Typography.Text type="secondary">— {f.authorName}</Typography.Text></Space></List.Item>
+          <List.Item><Space align="start"><Tag color="blue" style={{ cursor: d.hasReplay ? 'pointer' : undefined }} onClick={() => seek(f.atSecond)}>{mmss(f.atSecond)}</Tag><span>{f.text}</span><Typography.Text type="secondary">— {f.authorName}</Typography.Text></Space></List.Item>
         )} />
         {d.canReview && (
           <Form form={form} layout="inline" onFinish={submit} style={{ marginTop: 12 }}>
             <Form.Item name="at" rules={[{ required: true, pattern: /^(\d+|\d+:[0-5]?\d)$/, message: t('tr.p.atFormat') }]}><Input placeholder="1:35" style={{ width: 90 }} aria-label={t('tr.p.at')} /></Form.Item>
+            {d.hasReplay && <Button onClick={() => form.setFieldsValue({ at: mmss(videoRef.current?.currentTime ?? 0) })}>{t('tr.p.now')}</Button>}
             <Form.Item name="text" rules={[{ required: true, message: t('tr.req') }]} style={{ flex: 1, minWidth: 220 }}><Input placeholder={t('tr.p.textPh')} aria-label={t('tr.p.text')} /></Form.Item>
             <Button htmlType="submit" loading={busy}>{t('tr.p.add')}</Button>
           </Form>
