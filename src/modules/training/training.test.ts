@@ -526,3 +526,67 @@ describe('certification', () => {
     expectProblem(await op.client.post(`${T}/enrolments/${e.id}/withdraw`, {}), 409, 'already_certified');
   });
 });
+
+describe('more refusals', () => {
+  it('course editing rules: publish needs a lesson, a module with lessons stays, a lesson with a file keeps its kind', async () => {
+    const c = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '空课' });
+    expectProblem(await op.client.post(`${T}/courses/${c.body.id}/publish`), 409, 'course_empty');
+    const m = await op.client.post(`${T}/courses/${c.body.id}/modules`, { title: '一' });
+    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
+    await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, MP4, 'a.mp4', 'video/mp4');
+    expectProblem(await op.client.delete(`${T}/modules/${m.body.id}`), 409, 'module_not_empty');
+    const locked = await op.client.patch(`${T}/lessons/${v.body.id}`, { kind: 'text' });
+    expectProblem(locked, 422, 'validation_failed');
+    expect(locked.body.errors[0].code).toBe('kind_locked');
+    expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, MP4, 'a.mp4', 'video/mp4').then(async () => {
+      const txt = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'text', title: '图文' });
+      return op.client.upload('PUT', `${T}/lessons/${txt.body.id}/file`, MP4, 'a.mp4', 'video/mp4');
+    }), 422, 'validation_failed');
+    expectProblem(await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: 'x', rules: { minAttendancePct: 120 } }), 400, 'validation_failed');
+    // A draft course's cohort page is not shown to outsiders.
+    const cohort = await makeCohort(c.body.id);
+    expectProblem(await t.client().get(`${T}/cohorts/${cohort.id}`), 404, 'not_found');
+    expect((await op.client.get(`${T}/cohorts/${cohort.id}`)).body.isStaff).toBe(true);
+    expectProblem(await enrol((await trainee()).client, cohort.id), 409, 'cohort_not_open');
+  });
+
+  it('a waitlisted person withdrawing frees no seat; trainees cannot read rosters or review; quizzes only on quiz lessons', async () => {
+    const course = await makeCourse();
+    const cohort = await makeCohort(course.id, 1);
+    const a = await trainee();
+    const b = await trainee();
+    await enrol(a.client, cohort.id);
+    const wb = await enrol(b.client, cohort.id);
+    expect(wb.body.status).toBe('waitlisted');
+    expect((await b.client.post(`${T}/enrolments/${wb.body.id}/withdraw`, {})).body.promotedUserId).toBeNull();
+    expect((await op.client.get(`${T}/cohorts/${cohort.id}`)).body).toMatchObject({ enrolledCount: 1, waitlistCount: 0 });
+    // Re-applying after withdrawing: back on the waitlist, behind nobody.
+    const again = await enrol(b.client, cohort.id);
+    expect(again.body).toMatchObject({ id: wb.body.id, status: 'waitlisted', alreadyEnrolled: false });
+    expectProblem(await a.client.get(`${T}/cohorts/${cohort.id}/roster`), 404, 'not_found');
+    expectProblem(await a.client.get(`${T}/cohorts/${cohort.id}/certification`), 404, 'not_found');
+    expectProblem(await a.client.get(`${T}/cohorts/${cohort.id}/submissions`), 404, 'not_found');
+    expectProblem(await a.client.post(`${T}/cohorts/${cohort.id}/certificates`, { userId: a.id }), 403, 'forbidden');
+    expectProblem(await a.client.post(`${T}/lessons/${course.text}/quiz-attempts`, { answers: [[0]] }), 422, 'validation_failed');
+    // My practice: sessions not shared yet are offered; shared ones listed.
+    const s = await practiceSession(a.id);
+    const mine = await a.client.get(`${T}/practice`);
+    expect(mine.body.unshared.map((x: { sessionId: string }) => x.sessionId)).toEqual([s]);
+    await a.client.post(`${T}/practice`, { sessionId: s, cohortId: cohort.id });
+    const after = await a.client.get(`${T}/practice`);
+    expect(after.body).toMatchObject({ unshared: [], items: [expect.objectContaining({ sessionId: s, reviewedAt: null })] });
+    expectProblem(await b.client.post(`${T}/practice`, { sessionId: s, cohortId: cohort.id }), 422, 'validation_failed');
+  });
+
+  it("the certificate page shows the holder's full name to the holder only", async () => {
+    const course = await makeCourse({ minAttendancePct: 0, allLessons: false, quizzesPassed: false, minReviewedPractice: 0 });
+    const cohort = await makeCohort(course.id);
+    const u = await trainee('欧阳秀英');
+    await enrol(u.client, cohort.id, { name: '欧阳秀英' });
+    const cert = await op.client.post(`${T}/cohorts/${cohort.id}/certificates`, { userId: u.id });
+    expect((await u.client.get(`${T}/certificates/${cert.body.certNo}`)).body.holderName).toBe('欧阳秀英');
+    const other = (await t.client().get(`${T}/certificates/${cert.body.certNo}`)).body.holderName;
+    expect(other).not.toBe('欧阳秀英');
+    expect(other.startsWith('欧')).toBe(true);
+  });
+});
