@@ -138,13 +138,15 @@ export async function startServerProcess(t: TestApp, env: Record<string, string>
     env: {
       ...process.env, DATA_DIR: t.dataDir, PORT: String(p), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000', ARGON2_MEMORY_KIB: '1024',
+      // Several processes on one machine: no built-in RTMP server each on port 1935.
+      MEDIA_SERVER: 'off',
       ...(DB === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: t.pgSchema! } : { DATABASE_URL: '' }),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const end = Date.now() + 30_000;
+  const end = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server process exited with ${child.exitCode}`);
     try {

@@ -145,6 +145,7 @@ describe.runIf(hasRedis && DB === 'postgres')('two server processes and a restar
   let A: ServerProcess;
   let B: ServerProcess;
   let hostUser: MadeUser;
+  let viewerUser: MadeUser;
   let live: string;
   const env = { REDIS_URL, REDIS_PREFIX: `${prefix}p` };
 
@@ -152,11 +153,13 @@ describe.runIf(hasRedis && DB === 'postgres')('two server processes and a restar
     t = await createTestApp();
     await makeCounty(t, COUNTY_A);
     hostUser = await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '主播');
+    viewerUser = await makeUser(t, [{ role: 'buyer' }], '刷屏者');
     live = await makeLiveSession(t, hostUser.id, { status: 'scheduled' });
-    [A, B] = await Promise.all([startServerProcess(t, env), startServerProcess(t, env)]);
-  }, 90_000);
+    A = await startServerProcess(t, env);
+    B = await startServerProcess(t, env);
+  }, 150_000);
   afterAll(async () => {
-    await Promise.all([A?.stop('SIGKILL'), B?.stop('SIGKILL')]);
+    await Promise.all([A?.stop('SIGKILL'), B?.stop('SIGKILL')].filter(Boolean));
     await t?.close();
     const r = new Redis(REDIS_URL);
     const keys = await r.keys(`${env.REDIS_PREFIX}:*`);
@@ -164,10 +167,10 @@ describe.runIf(hasRedis && DB === 'postgres')('two server processes and a restar
     r.disconnect();
   });
 
-  const post = (p: ServerProcess, path: string) => fetch(`http://127.0.0.1:${p.port}/api/v1${path}`, {
-    method: 'POST',
+  const post = (p: ServerProcess, path: string, body: unknown = {}, method = 'POST') => fetch(`http://127.0.0.1:${p.port}/api/v1${path}`, {
+    method,
     headers: { cookie: hostUser.client.cookie!, 'x-csrf-token': hostUser.client.csrf!, 'content-type': 'application/json' },
-    body: '{}',
+    body: JSON.stringify(body),
   });
 
   it('a viewer on B sees the go-live made on A within a second; after A restarts its viewer resumes what B published meanwhile', async () => {
@@ -183,6 +186,17 @@ describe.runIf(hasRedis && DB === 'postgres')('two server processes and a restar
     expect(Date.now() - t0).toBeLessThan(1000);
     await onA.waitFor((f) => f.id === ev.id);
     const { epoch } = hello(onA).data;
+
+    // The host bans a viewer through A: its socket on B is closed, and coming back is refused.
+    const spammer = await openViewer(wsUrl(B.port, live), { cookie: viewerUser.client.cookie });
+    await spammer.waitFor((f) => f.type === 'hello');
+    const ban = await post(A, `/live/sessions/${live}/bans/${viewerUser.id}`, { kind: 'ban', reason: '刷屏' }, 'PUT');
+    expect(ban.status).toBe(200);
+    expect(await spammer.closed).toEqual({ code: LIVE_CLOSE.forbidden, reason: 'banned' });
+    expect(spammer.frames.at(-1)).toMatchObject({ type: 'reply', data: { kind: 'banned' } });
+    const again = await openViewer(wsUrl(A.port, live), { cookie: viewerUser.client.cookie });
+    expect((await again.closed).code).toBe(LIVE_CLOSE.forbidden);
+    expect(again.frames).toHaveLength(0);
 
     // A stops (SIGTERM): its viewers are told 1001 and come back.
     await A.stop('SIGTERM');
@@ -205,5 +219,5 @@ describe.runIf(hasRedis && DB === 'postgres')('two server processes and a restar
     expect(contiguous(upTo(onB.ids()))).toBe(true);
     back.close();
     onB.close();
-  }, 60_000);
+  }, 120_000);
 });

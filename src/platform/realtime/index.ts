@@ -137,13 +137,19 @@ export function listenerSet() {
 export function inProcessRealtime(opts: RealtimeOptions = {}): Realtime {
   const keep = opts.replayFrames ?? DEFAULT_REPLAY_FRAMES;
   const epoch = newEpoch();
-  const rooms = new Map<string, { lastId: number; frames: StoredFrame[]; peak: number; published: number; distinct: Set<string> }>();
+  const rooms = new Map<string, { lastId: number; frames: StoredFrame[]; peak: number; published: number; distinct: Set<string>; touched: number }>();
   const listeners = listenerSet();
   const roomOf = (room: string) => {
     let r = rooms.get(room);
-    if (!r) rooms.set(room, (r = { lastId: 0, frames: [], peak: 0, published: -1, distinct: new Set() }));
+    if (!r) rooms.set(room, (r = { lastId: 0, frames: [], peak: 0, published: -1, distinct: new Set(), touched: 0 }));
+    r.touched = Date.now();
     return r;
   };
+  // Like the Redis keys, a room forgets itself two days after it was last used.
+  const sweep = setInterval(() => {
+    for (const [room, r] of rooms) if (Date.now() - r.touched > 2 * 24 * 3600_000) rooms.delete(room);
+  }, 3600_000);
+  sweep.unref();
   const publishNow = (room: string, event: LiveEvent) => {
     const r = roomOf(room);
     const id = ++r.lastId;
@@ -186,6 +192,7 @@ export function inProcessRealtime(opts: RealtimeOptions = {}): Realtime {
     },
     async ready() {},
     async close() {
+      clearInterval(sweep);
       ticks.flushNow();
       listeners.clear();
     },
