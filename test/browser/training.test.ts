@@ -122,6 +122,16 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
     await page.getByText('等待点评').waitFor();
     await shot(page, 'tr4-my-learning', true);
 
+    // ---- the operator cannot certify yet: the missing item is named ------------------------------------
+    const opp = await newPage(h, { width: 1280, height: 800 });
+    opp.page.setDefaultTimeout(45_000);
+    await signInConsole(h, opp.page, op.phone, PASSWORD);
+    await opp.page.goto(`${h.baseUrl}/admin/training/cohorts/${cohortId}`);
+    await opp.page.getByRole('tab', { name: '结业' }).click();
+    await opp.page.getByTestId('certify').click();
+    await opp.page.getByText('王秀兰 还不能结业，缺：练习直播还没有导师点评').waitFor();
+    expect(await h.t.deps.db.selectFrom('training_certificate').select('id').executeTakeFirst()).toBeUndefined();
+
     // ---- the mentor reviews it in the console ----------------------------------------------------------
     const men = await newPage(h, { width: 1280, height: 800 });
     men.page.setDefaultTimeout(45_000);
@@ -139,10 +149,7 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
     await shot(men.page, 'tr5-practice-review', true);
 
     // ---- the operator certifies and grants the host role ---------------------------------------------
-    const opp = await newPage(h, { width: 1280, height: 800 });
-    opp.page.setDefaultTimeout(45_000);
-    await signInConsole(h, opp.page, op.phone, PASSWORD);
-    await opp.page.goto(`${h.baseUrl}/admin/training/cohorts/${cohortId}`);
+    await opp.page.reload();
     await opp.page.getByRole('tab', { name: '结业' }).click();
     await opp.page.getByTestId('certify').click();
     await opp.page.getByTestId('grant-host').click();
@@ -167,6 +174,6 @@ describe('training: enrol, check in by QR, study, practice review, certify and g
     expect(errors.filter((e) => !e.includes('422'))).toEqual([]);
     expect(ins.errors).toEqual([]);
     expect(men.errors).toEqual([]);
-    expect(opp.errors).toEqual([]);
+    expect(opp.errors.filter((e) => !e.includes('422'))).toEqual([]); // the refusal above, on purpose
   });
 });

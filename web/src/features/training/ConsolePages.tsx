@@ -5,7 +5,7 @@ import {
 import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { api, isProblem } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../shared/format';
 import { problemText } from '../../shared/problems';
@@ -433,7 +433,16 @@ function CertificationTab({ cohortId }: { cohortId: string }) {
   const { message, modal } = App.useApp();
   const queue = useAsync(() => trainingApi.queue(cohortId), [cohortId]);
   const certify = async (r: QueueRow) => {
-    try { const c = await trainingApi.certify(cohortId, r.userId); message.success(t('tr.cert.issued', { no: c.certNo })); queue.reload(); } catch (err) { handle(err); }
+    try {
+      const c = await trainingApi.certify(cohortId, r.userId);
+      message.success(t('tr.cert.issued', { no: c.certNo }));
+      queue.reload();
+    } catch (err) {
+      // Refused: say which rules are not met yet, in the user's language.
+      const missing = isProblem(err, 'requirements_not_met') && Array.isArray(err.body.missing) ? (err.body.missing as ('attendance' | 'lessons' | 'quizzes' | 'practice')[]) : null;
+      if (missing) message.error(t('tr.cert.missing', { name: r.name, items: missing.map((m) => t(`tr.missing.${m}`)).join(t('common.listSeparator')) }));
+      else handle(err);
+    }
   };
   const grant = (r: QueueRow) => modal.confirm({
     title: t('tr.cert.grantTitle', { name: r.name }), content: t('tr.cert.grantText'),
