@@ -48,6 +48,9 @@ export function sensitiveHits(text: string, words: readonly string[]): string[] 
 
 export const MAX_COMMENT_CHARS = 200;
 
+/** 14:05 in Asia/Shanghai, for notices viewers read. */
+const shanghaiClock = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16);
+
 /**
  * Posts a comment. Only while the session is live; muted or banned viewers are refused (403).
  * With a client key (Idempotency-Key), a resent comment answers the stored one and is not
@@ -165,7 +168,7 @@ export async function setBan(ctx: Ctx, sessionId: string, userId: string, input:
     type: 'reply',
     data: input.kind === 'ban'
       ? { kind: 'banned', text: input.reason ? `你已被移出直播间：${input.reason}` : '你已被移出直播间' }
-      : { kind: 'muted', text: until ? `你已被禁言至 ${until}` : '你已被禁言（本场直播）' },
+      : { kind: 'muted', text: until ? `你已被禁言至 ${shanghaiClock(until)}` : '你已被禁言（本场直播）' },
   });
   return { sessionId: s.id, userId, userLabel: maskName(target.name), kind: input.kind, until, reason: input.reason ?? '', createdAt: now };
 }

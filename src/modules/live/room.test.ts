@@ -495,7 +495,7 @@ describe('comments, moderation and likes', () => {
 
     const mute = await host.client.put(`${api}/${s.id}/bans/${b.id}`, { kind: 'mute', minutes: 10, reason: '刷屏' });
     expect(mute.status).toBe(200);
-    expect(s.events.find((e) => e.to === b.id)?.frame).toMatchObject({ type: 'reply', data: { kind: 'muted' } });
+    expect(s.events.find((e) => e.to === b.id)?.frame).toMatchObject({ type: 'reply', data: { kind: 'muted', text: expect.stringMatching(/^你已被禁言至 \d{2}:\d{2}$/) } });
     expectProblem(await post(b.client, s.id, 'hello'), 403, 'muted');
     expect((await buy(b, s.id, { itemId: s.items[0]!.id })).status).toBe(201); // muted viewers may still buy
 

@@ -88,6 +88,8 @@ export function useRoomFeed(sessionId: string) {
           return { ...r, items: r.items.map(upd), pinned: r.pinned ? upd(r.pinned) : null };
         }
         case 'flash_sale':
+          // A closed sale's card says so for a few seconds, then goes.
+          if (d.status === 'closed') setTimeout(() => setRoom((x) => (x?.flashSale && x.flashSale.saleId === d.saleId && x.flashSale.status === 'closed' ? { ...x, flashSale: null } : x)), 8000);
           return { ...r, flashSale: d as FlashSale };
         case 'comment': {
           if (r.comments.some((c) => c.id === d.id)) return r;
