@@ -177,6 +177,7 @@ export async function streamVideo(ctx: Ctx, req: FastifyRequest, reply: FastifyR
   const receiving = media.isReceiving(key.stream_key) ?? s.video_state === 'receiving';
   const source = receiving ? media.playbackSource(key.stream_key) : null;
   if (!source) throw offline('No video is arriving from the host right now');
+  if (req.method === 'HEAD') return reply.type('video/x-flv').header('cache-control', 'no-store').send();
 
   const upstream = await openUpstream(source).catch((err: unknown) => {
     req.log.warn({ err }, 'media server did not answer');
@@ -212,8 +213,11 @@ export async function streamVideo(ctx: Ctx, req: FastifyRequest, reply: FastifyR
   const idle = setInterval(() => { if (Date.now() - lastData > idleMs) end(); }, 1000);
   idle.unref();
   set.add(end);
-  upstream.res.on('data', (chunk: Buffer) => {
+  const fixHeader = flvHeaderFixer();
+  upstream.res.on('data', (data: Buffer) => {
     lastData = Date.now();
+    const chunk = fixHeader(data);
+    if (!chunk) return;
     if (raw.writableLength > MAX_VIEWER_BACKLOG) {
       req.log.info({ sessionId: s.id }, 'dropped a live viewer that could not keep up');
       raw.destroy();
@@ -226,6 +230,43 @@ export async function streamVideo(ctx: Ctx, req: FastifyRequest, reply: FastifyR
   upstream.res.on('error', end);
   raw.on('close', end);
   return reply;
+}
+
+/**
+ * node-media-server's FLV header always announces audio and video, and a player told to expect
+ * audio waits for it forever on a video-only stream (some phone apps publish one). The start of
+ * a viewer's stream — header, metadata, sequence headers, then the cached GOP — is held until
+ * the first coded video frame (or 64 KB), and the header's flags are set to what it carried.
+ */
+export function flvHeaderFixer(): (chunk: Buffer) => Buffer | null {
+  let held: Buffer | null = Buffer.alloc(0);
+  return (chunk) => {
+    if (!held) return chunk;
+    held = Buffer.concat([held, chunk]);
+    if (held.length < 13) return null;
+    if (held.toString('latin1', 0, 3) !== 'FLV') { const out = held; held = null; return out; }
+    let pos = held.readUInt32BE(5) + 4;
+    let audio = false;
+    let video = false;
+    let done = held.length > 65536;
+    while (!done && pos + 11 <= held.length) {
+      const type = held[pos]! & 0x1f;
+      const size = held.readUIntBE(pos + 1, 3);
+      if (pos + 11 + size > held.length) break;
+      if (type === 8) audio = true;
+      if (type === 9) {
+        video = true;
+        // AVC/HEVC packet type 0 is the sequence header; anything after it is a coded frame.
+        if (size > 1 && held[pos + 12] !== 0) done = true;
+      }
+      pos += 11 + size + 4;
+    }
+    if (!done) return null;
+    const out = held;
+    held = null;
+    if (audio || video) out[4] = (audio ? 0x04 : 0) | (video ? 0x01 : 0);
+    return out;
+  };
 }
 
 function openUpstream(url: string): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {

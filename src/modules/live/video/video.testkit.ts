@@ -49,17 +49,17 @@ export interface Pusher {
 
 /**
  * ffmpeg pushing a generated test pattern (+ a tone) like OBS would: H.264 zerolatency, AAC,
- * one keyframe a second, in real time. `clock` burns the sender's wall clock (ms) into the
- * picture's metadata for the latency bench.
+ * one keyframe a second, in real time (without audio, as some phone apps publish, when asked).
  */
-export function pushTestPattern(url: string, seconds = 60): Pusher {
+export function pushTestPattern(url: string, seconds = 60, opts: { audio?: boolean } = {}): Pusher {
+  const audio = opts.audio ?? true;
   const proc = spawn('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-re',
     '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
+    ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'] : []),
     '-t', String(seconds),
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '64k',
+    ...(audio ? ['-c:a', 'aac', '-b:a', '64k'] : ['-an']),
     '-f', 'flv', url,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -85,12 +85,15 @@ export interface FlvTag { type: number; timestamp: number; size: number; keyfram
 export class FlvReader {
   private buf = Buffer.alloc(0);
   private headerDone = false;
+  /** The header's flags byte: 0x04 audio, 0x01 video. */
+  flags = -1;
   readonly tags: FlvTag[] = [];
   push(chunk: Buffer) {
     this.buf = Buffer.concat([this.buf, chunk]);
     if (!this.headerDone) {
       if (this.buf.length < 13) return;
       if (this.buf.toString('latin1', 0, 3) !== 'FLV') throw new Error('not FLV');
+      this.flags = this.buf[4]!;
       this.buf = this.buf.subarray(this.buf.readUInt32BE(5) + 4);
       this.headerDone = true;
     }
