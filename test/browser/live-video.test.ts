@@ -94,4 +94,34 @@ describe('viewer: live video plays on a phone', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('the room page (/live/:sessionId) plays the same video under its product card and comments, and follows the host going away', async () => {
+    const room = await makeLiveSession(t.deps, (await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '房间主播')).id, COUNTY_A);
+    const p = pushTestPattern(`rtmp://127.0.0.1:${t.deps.media.ports!.rtmp}/live/${room.key}`, 120);
+    pushers.push(p);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/live/${room.id}`);
+    await page.getByTestId('room').waitFor();
+    const player = page.getByTestId('live-video');
+    await expect.poll(() => player.getAttribute('data-state'), { timeout: 20_000 }).toBe('playing');
+    const sample = () => page.evaluate(() => {
+      const v = document.querySelector('[data-testid=live-video] video') as HTMLVideoElement;
+      return { time: v.currentTime, ready: v.readyState, frames: v.getVideoPlaybackQuality().totalVideoFrames };
+    });
+    const a = await sample();
+    await page.waitForTimeout(5000);
+    const b = await sample();
+    expect(b.time - a.time).toBeGreaterThanOrEqual(3);
+    expect(b.ready).toBeGreaterThanOrEqual(3);
+    expect(b.frames).toBeGreaterThan(a.frames + 50);
+    await page.screenshot({ path: `${SCREENSHOTS}/live-video-room.png` });
+    await p.stop();
+    await expect.poll(() => player.getAttribute('data-state'), { timeout: 10_000 }).toBe('offline');
+    await expect(page.getByText('主播暂时离开').isVisible()).resolves.toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -95,7 +95,8 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
     if (!video || !url || !supported()) return;
     let disposed = false;
     const player = mpegts.createPlayer(
-      { type: 'flv', isLive: true, url, hasAudio: true, hasVideo: true },
+      // Audio and video presence come from the FLV header, which the server sets from the stream.
+      { type: 'flv', isLive: true, url },
       {
         enableWorker: false,
         enableStashBuffer: false,
@@ -204,7 +205,7 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
       {state === 'unsupported' && <div style={overlay} role="alert">{t('liveVideo.unsupported')}</div>}
       {state === 'playing' && (muted || needsTap) && (
         <button type="button" style={unmuteButton} onClick={unmute}>
-          {needsTap ? t('liveVideo.tapToPlay') : `🔇 ${t('liveVideo.unmute')}`}
+          {needsTap ? t('liveVideo.tapToPlay') : t('liveVideo.unmute')}
         </button>
       )}
     </div>
@@ -226,6 +227,7 @@ const overlay: CSSProperties = {
   color: '#fff', textAlign: 'center', padding: 24, background: 'rgba(0,0,0,0.55)',
 };
 const unmuteButton: CSSProperties = {
-  position: 'absolute', top: 12, right: 12, minHeight: 36, padding: '6px 12px', borderRadius: 18, border: 'none',
+  // Below a room's top bar (host, viewers, close), clear of its comments and bottom row.
+  position: 'absolute', top: 64, right: 12, minHeight: 36, padding: '6px 14px', borderRadius: 18, border: '1px solid rgba(255,255,255,0.5)',
   background: 'rgba(0,0,0,0.55)', color: '#fff', fontSize: 14,
 };
