@@ -562,12 +562,12 @@ export function PracticeReviewPage() {
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
       <Card title={`${d.traineeName} · ${d.title}`} extra={<Link to={`/admin/training/cohorts/${d.cohortId}`}>{d.cohortName}</Link>}>
         <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
-          { key: 's', label: t('tr.p.status'), children: d.sessionStatus },
+          { key: 's', label: t('tr.p.status'), children: (['scheduled', 'live', 'ended', 'cancelled'] as const).includes(d.sessionStatus as 'live') ? t(`tr.sessionStatus.${d.sessionStatus as 'live'}`) : d.sessionStatus },
           { key: 'w', label: t('tr.p.when'), children: formatDateTime(d.startedAt ?? d.scheduledStart) },
           { key: 'l', label: t('tr.p.length'), children: d.durationSeconds !== null ? mmss(d.durationSeconds) : '—' },
           { key: 'n', label: t('tr.p.note'), children: d.note || '—' },
         ]} />
-        {d.reviewedAt && <Alert type="success" title={`${t('tr.reviewed')} · ${formatDateTime(d.reviewedAt)}`} description={d.reviewSummary || undefined} />}
+        {d.reviewedAt && <Alert style={{ marginTop: 12 }} type="success" title={`${t('tr.reviewed')} · ${formatDateTime(d.reviewedAt)}`} description={d.reviewSummary || undefined} />}
         {d.hasReplay
           ? <video ref={videoRef} src={`/api/v1/live/sessions/${d.sessionId}/replay`} controls preload="metadata" style={{ width: '100%', maxHeight: 480, background: '#000', marginTop: 12 }} />
           : <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>{t('tr.p.noReplay')}</Typography.Paragraph>}

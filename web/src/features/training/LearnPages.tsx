@@ -450,8 +450,8 @@ function Checklist({ p }: { p: Evaluation }) {
     <ul className="learn-check" aria-label={t('tr.requirements')}>
       {row(p.attendance.met, t('tr.req.attendance', { attended: p.attendance.attended, meetings: p.attendance.meetings, pct: p.attendance.pct, need: p.attendance.requiredPct }))}
       {row(p.lessons.met, t('tr.req.lessons', { done: p.lessons.completed, total: p.lessons.total }))}
-      {row(p.quizzes.met, t('tr.req.quizzes', { done: p.quizzes.passed, total: p.quizzes.total }))}
-      {row(p.practice.met, t('tr.req.practice', { done: p.practice.reviewed, need: p.practice.required }))}
+      {p.quizzes.total > 0 && row(p.quizzes.met, t('tr.req.quizzes', { done: p.quizzes.passed, total: p.quizzes.total }))}
+      {p.practice.required > 0 && row(p.practice.met, t('tr.req.practice', { done: p.practice.reviewed, need: p.practice.required }))}
     </ul>
   );
 }
