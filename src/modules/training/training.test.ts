@@ -20,7 +20,7 @@ let mentor: MadeUser;
 let otherMentor: MadeUser;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ videoUploadMaxBytes: 8 * 1024 * 1024 }); // above the 5 MB ordinary limit, small enough to test
   ({ operator: op } = await makeCounty(t, COUNTY_A));
   ({ operator: opB } = await makeCounty(t, COUNTY_B));
   instructor = await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '刘老师');
@@ -588,5 +588,18 @@ describe('more refusals', () => {
     const other = (await t.client().get(`${T}/certificates/${cert.body.certNo}`)).body.holderName;
     expect(other).not.toBe('欧阳秀英');
     expect(other.startsWith('欧')).toBe(true);
+  });
+});
+
+describe('video size limit', () => {
+  it('takes lesson videos above the ordinary upload limit, up to VIDEO_UPLOAD_MAX_BYTES', async () => {
+    const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '大视频' });
+    const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
+    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
+    const big = Buffer.concat([MP4, Buffer.alloc(t.config.uploadMaxBytes + 1024, 1)]);
+    const ok = await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, big, 'big.mp4', 'video/mp4');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const tooBig = Buffer.concat([MP4, Buffer.alloc(t.config.videoUploadMaxBytes, 1)]);
+    expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, tooBig, 'huge.mp4', 'video/mp4'), 413, 'payload_too_large');
   });
 });
