@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-CN';
 import { buyEn } from './buy.en';
 import { consoleOrdersEn } from './console-orders.en';
 import { settlementEn } from './settlement.en';
+import { hostsEn } from './hosts.en';
 import { trainingEn } from './training.en';
 import { liveVideoEn } from './live-video.en';
 import { liveSessionsEn } from './live-sessions.en';
@@ -648,6 +649,7 @@ export const en: Record<MessageKey, string> = {
   ...consoleOrdersEn,
   ...aftersalesEn,
   ...settlementEn,
+  ...hostsEn,
   ...trainingEn,
   ...liveVideoEn,
   ...liveSessionsEn,

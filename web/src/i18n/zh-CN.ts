@@ -3,6 +3,7 @@ import { aftersalesZhCN } from './aftersales.zh-CN';
 import { buyZhCN } from './buy.zh-CN';
 import { consoleOrdersZhCN } from './console-orders.zh-CN';
 import { settlementZhCN } from './settlement.zh-CN';
+import { hostsZhCN } from './hosts.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
 import { liveVideoZhCN } from './live-video.zh-CN';
 import { liveSessionsZhCN } from './live-sessions.zh-CN';
@@ -664,6 +665,7 @@ export const zhCN = {
   ...consoleOrdersZhCN,
   ...aftersalesZhCN,
   ...settlementZhCN,
+  ...hostsZhCN,
   ...trainingZhCN,
   ...liveVideoZhCN,
   ...liveSessionsZhCN,

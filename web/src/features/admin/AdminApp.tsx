@@ -21,6 +21,12 @@ import { ProductDetailPage } from '../products/ProductDetailPage';
 import { ProductListPage } from '../products/ProductListPage';
 import { SelectionPage } from '../selection/SelectionPage';
 import { HostPoliciesPage } from '../settlement/HostPoliciesPage';
+import { HostRosterPage } from '../hosts/HostRosterPage';
+import { HostDetailPage } from '../hosts/HostDetailPage';
+import { MatchesPage } from '../hosts/MatchesPage';
+import { SamplesPage } from '../hosts/SamplesPage';
+import { PerformancePage } from '../hosts/PerformancePage';
+import { FunnelPage } from '../hosts/FunnelPage';
 import { PayoutBatchPage } from '../settlement/PayoutBatchPage';
 import { PayoutBatchesPage } from '../settlement/PayoutBatchesPage';
 import { SettlementStatementPage } from '../settlement/SettlementStatementPage';
@@ -125,6 +131,12 @@ export default function AdminApp() {
               <Route path="payouts/:id" element={<Guard roles={rolesOf('payouts')}><PayoutBatchPage /></Guard>} />
               <Route path="statements" element={<Guard roles={rolesOf('statements')}><SettlementStatementPage /></Guard>} />
               <Route path="host-policies" element={<Guard roles={rolesOf('hostPolicies')}><HostPoliciesPage /></Guard>} />
+              <Route path="hosts" element={<Guard roles={rolesOf('hostRoster')}><HostRosterPage /></Guard>} />
+              <Route path="hosts/matches" element={<Guard roles={rolesOf('hostMatches')}><MatchesPage /></Guard>} />
+              <Route path="hosts/samples" element={<Guard roles={rolesOf('hostSamples')}><SamplesPage /></Guard>} />
+              <Route path="hosts/performance" element={<Guard roles={rolesOf('hostPerformance')}><PerformancePage /></Guard>} />
+              <Route path="hosts/funnel" element={<Guard roles={rolesOf('hostFunnel')}><FunnelPage /></Guard>} />
+              <Route path="hosts/:id" element={<Guard roles={rolesOf('hostRoster')}><HostDetailPage /></Guard>} />
               <Route path="users" element={<Guard roles={rolesOf('users')}><UsersPage /></Guard>} />
               <Route path="audit" element={<Guard roles={rolesOf('audit')}><AuditPage /></Guard>} />
               <Route path="*" element={<NotFound />} />

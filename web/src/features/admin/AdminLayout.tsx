@@ -43,7 +43,7 @@ function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
       children: allowed.filter((n) => n.group === g.key).map((n) => ({ key: n.path, icon: n.icon, label: t(n.label) })),
     }))
     .filter((g) => g.children.length > 0);
-  const selected = allowed.find((n) => pathname.startsWith(n.path))?.path;
+  const selected = allowed.filter((n) => pathname.startsWith(n.path)).sort((x, y) => y.path.length - x.path.length)[0]?.path;
   return (
     <Menu
       mode="inline"
@@ -59,7 +59,7 @@ function Crumbs() {
   const { t } = useI18n();
   const { pathname } = useLocation();
   const detail = useCrumb();
-  const item = NAV.find((n) => pathname.startsWith(n.path));
+  const item = NAV.filter((n) => pathname.startsWith(n.path)).sort((x, y) => y.path.length - x.path.length)[0];
   const items = [{ title: <Link to="/admin">{t('nav.console')}</Link> }];
   if (item) items.push({ title: pathname === item.path || !detail ? <span>{t(item.label)}</span> : <Link to={item.path}>{t(item.label)}</Link> });
   if (item && detail && pathname !== item.path) items.push({ title: <span>{detail}</span> });

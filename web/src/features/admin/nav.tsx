@@ -3,6 +3,7 @@ import {
   ShoppingOutlined, TeamOutlined, CalendarOutlined, VideoCameraOutlined,
 } from '@ant-design/icons';
 import { ReadOutlined, SolutionOutlined } from '@ant-design/icons';
+import { CrownOutlined, FunnelPlotOutlined, GiftOutlined, InteractionOutlined, RiseOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../../api/types';
 import type { MessageKey } from '../../i18n';
@@ -13,7 +14,7 @@ export interface NavItem {
   label: MessageKey;
   icon: ReactNode;
   roles: readonly Role[];
-  group: 'supply' | 'catalog' | 'live' | 'training' | 'orders' | 'finance' | 'system';
+  group: 'supply' | 'catalog' | 'live' | 'training' | 'hosts' | 'orders' | 'finance' | 'system';
 }
 
 const READERS: readonly Role[] = ['center_admin', 'operator', 'official', 'supplier'];
@@ -28,6 +29,11 @@ export const NAV: readonly NavItem[] = [
   { key: 'liveApprovals', path: '/admin/live/approvals', label: 'nav.liveApprovals', icon: <VideoCameraOutlined />, roles: ['center_admin', 'operator'], group: 'live' },
   { key: 'trainingCourses', path: '/admin/training/courses', label: 'nav.trainingCourses', icon: <ReadOutlined />, roles: ['center_admin', 'operator'], group: 'training' },
   { key: 'trainingCohorts', path: '/admin/training/cohorts', label: 'nav.trainingCohorts', icon: <SolutionOutlined />, roles: ['center_admin', 'operator', 'host'], group: 'training' },
+  { key: 'hostRoster', path: '/admin/hosts', label: 'nav.hostRoster', icon: <CrownOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'hosts' },
+  { key: 'hostMatches', path: '/admin/hosts/matches', label: 'nav.hostMatches', icon: <InteractionOutlined />, roles: ['center_admin', 'operator', 'official', 'supplier'], group: 'hosts' },
+  { key: 'hostSamples', path: '/admin/hosts/samples', label: 'nav.hostSamples', icon: <GiftOutlined />, roles: ['center_admin', 'operator', 'official', 'supplier'], group: 'hosts' },
+  { key: 'hostPerformance', path: '/admin/hosts/performance', label: 'nav.hostPerformance', icon: <RiseOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'hosts' },
+  { key: 'hostFunnel', path: '/admin/hosts/funnel', label: 'nav.hostFunnel', icon: <FunnelPlotOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'hosts' },
   { key: 'fulfilment', path: '/admin/fulfilment', label: 'nav.fulfilment', icon: <CarOutlined />, roles: ['supplier', 'center_admin', 'operator'], group: 'orders' },
   { key: 'aftersales', path: '/admin/aftersales', label: 'nav.aftersales', icon: <CustomerServiceOutlined />, roles: ['supplier', 'center_admin', 'operator', 'official'], group: 'orders' },
   { key: 'allOrders', path: '/admin/orders', label: 'nav.allOrders', icon: <ProfileOutlined />, roles: ['center_admin', 'operator', 'official'], group: 'orders' },
@@ -44,6 +50,7 @@ export const NAV_GROUPS: readonly { key: NavItem['group']; label: MessageKey }[]
   { key: 'catalog', label: 'nav.group.catalog' },
   { key: 'live', label: 'nav.group.live' },
   { key: 'training', label: 'nav.group.training' },
+  { key: 'hosts', label: 'nav.group.hosts' },
   { key: 'orders', label: 'nav.group.orders' },
   { key: 'finance', label: 'nav.group.finance' },
   { key: 'system', label: 'nav.group.system' },

@@ -20,6 +20,7 @@ import { TabBar } from './TabBar';
 import { RoomRoute } from '../live/RoomPage';
 import { HostLivePage } from '../live/HostLivePage';
 import { ToastProvider } from './Toast';
+import { HostMatchesPage, HostMePage, HostProfilePage, HostSamplesPage, HostSelectionPage, PublicHostPage } from '../hosts/HostMePages';
 import { VideoOnlyPage } from '../live/VideoOnlyPage';
 import { CertificatePage, CheckinPage, CohortEnrolPage, LearnCoursePage, LearnHomePage, LessonPage, MyLearningPage } from '../training/LearnPages';
 import './store.css';
@@ -51,6 +52,12 @@ export function StoreApp() {
             <Route path="live/:sessionId/video" element={<VideoOnlyPage />} />
             <Route path="live/:sessionId" element={<RoomRoute />} />
             <Route path="host/sessions/:sessionId/live" element={<HostLivePage />} />
+            <Route path="host/me" element={<HostMePage />} />
+            <Route path="host/me/profile" element={<HostProfilePage />} />
+            <Route path="host/me/showcase/add" element={<HostSelectionPage />} />
+            <Route path="host/me/matches" element={<HostMatchesPage />} />
+            <Route path="host/me/samples" element={<HostSamplesPage />} />
+            <Route path="hosts/:hostUserId" element={<PublicHostPage />} />
             <Route path="cart" element={<CartPage />} />
             <Route path="checkout" element={<CheckoutPage />} />
             <Route path="pay/:id" element={<PayPage />} />
