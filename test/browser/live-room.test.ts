@@ -145,6 +145,32 @@ describe('viewer: buying in a live room on a phone', () => {
     expect(errors.filter((e) => !/video|409|WebSocket/i.test(e))).toEqual([]);
   });
 
+  it('a session not started yet (or already over when opened) shows the pre-announcement instead of the room', async () => {
+    const now = nowIso();
+    const ids: Record<string, string> = {};
+    for (const status of ['scheduled', 'ended'] as const) {
+      const id = newId('liveSession');
+      ids[status] = id;
+      await h.t.deps.db.insertInto('live_session').values({
+        id, county_code: COUNTY_A, host_user_id: host.id, kind: 'hosted', title: status === 'scheduled' ? '明晚八点 木耳专场' : '昨晚的蓝莓专场', description: '', cover_file_id: null,
+        scheduled_start: new Date(Date.now() + (status === 'scheduled' ? 86_400_000 : -86_400_000)).toISOString(),
+        scheduled_end: new Date(Date.now() + (status === 'scheduled' ? 90_000_000 : -80_000_000)).toISOString(), status, approval: 'approved',
+        approval_note: '', approved_by: null, platform: null, external_url: null, external_code: null, pinned_item_id: null, video_state: 'offline', video_seen_at: null,
+        replay_path: null, started_at: status === 'ended' ? now : null, ended_at: status === 'ended' ? now : null, created_at: now, updated_at: now,
+      }).execute();
+    }
+    const { page, errors } = await newPage(h, { width: 390, height: 844 }, { isMobile: true });
+    await page.goto(`${h.baseUrl}/live/${ids.scheduled}`);
+    await page.getByTestId('live-preview').waitFor();
+    await page.getByText('明晚八点 木耳专场').waitFor();
+    expect(await page.getByTestId('room').count()).toBe(0);
+    await page.goto(`${h.baseUrl}/live/${ids.ended}`);
+    await page.getByTestId('live-preview').waitFor();
+    await page.getByText('昨晚的蓝莓专场').waitFor();
+    expect(await page.getByTestId('room').count()).toBe(0);
+    expect(errors.filter((e) => !/video|409|WebSocket/i.test(e))).toEqual([]);
+  });
+
   it('the host console: figures, 讲解 toggle and comments on a phone', async () => {
     const { page, errors } = await newPage(h, { width: 390, height: 844 }, { isMobile: true });
     await page.goto(`${h.baseUrl}/me`);

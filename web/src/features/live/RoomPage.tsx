@@ -28,6 +28,7 @@ export function RoomRoute() {
   const { sessionId = '' } = useParams();
   const feed = useRoomFeed(sessionId);
   const { t } = useI18n();
+  const seenLive = useRef(false);
   if (feed.error && !feed.room) {
     if (isProblem(feed.error) && feed.error.status === 404) {
       return <div className="room-page-state"><EmptyState title={t('room.notFound')} action={<Link to="/live" className="btn btn-primary">{t('store.tab.live')}</Link>} /></div>;
@@ -35,7 +36,12 @@ export function RoomRoute() {
     return <div className="room-page-state"><ErrorState error={feed.error} onRetry={() => void feed.reload()} /></div>;
   }
   if (!feed.room) return <div className="room-page-state state" role="status">{t('common.loading')}</div>;
-  if (feed.room.session.status === 'scheduled') return <PreviewPage sessionId={sessionId} />;
+  const status = feed.room.session.status;
+  // Before it starts, and when opened after it ended or was cancelled: the pre-announcement page
+  // (times, products, 预约, the replay note). A viewer already in the room when it ends stays, with
+  // the closing card over the video.
+  if (status === 'scheduled' || (!seenLive.current && (status === 'ended' || status === 'cancelled'))) return <PreviewPage sessionId={sessionId} />;
+  seenLive.current = true;
   return <RoomView sessionId={sessionId} feed={feed} room={feed.room} />;
 }
 
