@@ -348,15 +348,17 @@ function HostReport({ sessionId }: { sessionId: string }) {
   const r = useAsync((signal) => liveApi.report(sessionId, signal), [sessionId]);
   if (!r.data) return null;
   const d = r.data;
-  const cells: [string, string | number][] = [
-    [t('live.report.peak'), d.viewers.peak], [t('live.report.average'), d.viewers.average], [t('live.report.watchMinutes'), d.viewers.watchMinutes],
-    [t('live.report.orders'), d.orders], [t('live.report.gmv'), yuan(d.gmvFen)], [t('live.report.likes'), d.likes],
-  ];
+  const cells: [string, string | number][] = d.kind === 'external'
+    ? [[t('live.report.orders'), d.external.orders], [t('live.ext.units'), d.external.units], [t('live.report.gmv'), yuan(d.external.gmvFen)]]
+    : [
+      [t('live.report.peak'), d.viewers.peak], [t('live.report.average'), d.viewers.average], [t('live.report.watchMinutes'), d.viewers.watchMinutes],
+      [t('live.report.orders'), d.orders], [t('live.report.gmv'), yuan(d.gmvFen)], [t('live.report.likes'), d.likes],
+    ];
   return (
     <section className="lp-section" aria-labelledby="hs-rep">
       <h3 id="hs-rep">{t('live.report.title')}</h3>
       <dl className="hs-figures">{cells.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
-      {d.external.sales.length > 0 && <p className="muted">{t('live.report.externalLine', { orders: d.external.orders, gmv: yuan(d.external.gmvFen) })}</p>}
+      {d.kind !== 'external' && d.external.sales.length > 0 && <p className="muted">{t('live.report.externalLine', { orders: d.external.orders, gmv: yuan(d.external.gmvFen) })}</p>}
     </section>
   );
 }

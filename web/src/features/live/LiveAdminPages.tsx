@@ -259,6 +259,21 @@ function ReportBlock({ s }: { s: LiveSession }) {
     { title: t('live.report.gmv'), dataIndex: 'gmvFen', align: 'right', render: (v: number) => formatFen(v) },
     { title: t('live.report.conversion'), dataIndex: 'conversion', align: 'right', render: (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`) },
   ];
+  if (s.kind === 'external') {
+    // Audience figures and room orders do not exist for a session streamed elsewhere: its platform's sales only.
+    return (
+      <>
+        <Card size="small" title={t('live.report.title')} style={{ marginTop: 16 }}>
+          <Row gutter={[16, 16]}>
+            <Col xs={12} sm={8}><Statistic title={t('live.report.orders')} value={d.external.orders} /></Col>
+            <Col xs={12} sm={8}><Statistic title={t('live.ext.units')} value={d.external.units} /></Col>
+            <Col xs={12} sm={8}><Statistic title={t('live.report.gmv')} value={formatFen(d.external.gmvFen)} /></Col>
+          </Row>
+        </Card>
+        <ExternalSales s={s} report={d} reload={r.reload} />
+      </>
+    );
+  }
   return (
     <>
       <Card size="small" title={t('live.report.title')} style={{ marginTop: 16 }}>
@@ -274,7 +289,6 @@ function ReportBlock({ s }: { s: LiveSession }) {
         <Table rowKey="skuId" size="small" style={{ marginTop: 16 }} columns={columns} dataSource={d.products} pagination={false} scroll={{ x: 'max-content' }}
           locale={{ emptyText: <Empty description={t('live.report.noProducts')} /> }} />
       </Card>
-      {s.kind === 'external' && <ExternalSales s={s} report={d} reload={r.reload} />}
     </>
   );
 }
