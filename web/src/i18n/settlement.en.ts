@@ -12,7 +12,7 @@ export const settlementEn: Record<keyof typeof settlementZhCN, string> = {
   'problem.batch_not_open': 'This batch is finished or cancelled; nothing more can be paid from it.',
   'problem.line_not_payable': 'This line was cancelled and cannot be paid.',
   'problem.not_a_host': 'This person is not a host in this county.',
-  'fieldCode.commission_above_maximum': 'Commission above the limit: at most 50 %, or a fixed amount of at most half the cheapest price it applies to',
+  'fieldCode.commission_above_maximum': "Commission above the limit: a rate at most the county's cap (50 % at most), a fixed amount at most that share of the cheapest price it applies to",
   'fieldCode.negative_commission': 'A commission cannot be negative',
   'fieldCode.pledge_split_invalid': 'The pledge shares must add up to 100 %',
   'fieldCode.pledge_not_official': 'Only an official host pledges the commission',

@@ -10,7 +10,7 @@ export const settlementZhCN = {
   'problem.batch_not_open': '这张结算单已经结束或取消，不能再付款。',
   'problem.line_not_payable': '这一行已经取消，不能再付款。',
   'problem.not_a_host': '这个人不是本县的主播。',
-  'fieldCode.commission_above_maximum': '佣金超过上限：比例最多 50%，固定金额最多为适用商品最低价的一半',
+  'fieldCode.commission_above_maximum': '佣金超过上限：比例不能超过本县的佣金上限（最多 50%），固定金额不能超过适用商品最低价的这个比例',
   'fieldCode.negative_commission': '佣金不能是负数',
   'fieldCode.pledge_split_invalid': '捐赠比例加起来必须是 100%',
   'fieldCode.pledge_not_official': '只有官员主播才捐出佣金',

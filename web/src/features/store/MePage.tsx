@@ -100,6 +100,7 @@ function Profile() {
               <span key={r.id} className="tag tag-grey">{t(`role.${r.role}`)}{r.supplierName ? ` · ${r.supplierName}` : r.regionName ? ` · ${r.regionName}` : ''}</span>
             ))}
           </div>
+          {hasRole(user, ['host']) && <Link to="/host/me" className="btn btn-block btn-primary" style={{ marginTop: 12 }} data-testid="my-host-page">{t('hm.title')}</Link>}
           {hasRole(user, CONSOLE_ROLES) && <Link to="/admin" className="btn btn-block" style={{ marginTop: 12 }}>{t('me.openConsole')}</Link>}
         </section>
       )}
