@@ -244,6 +244,19 @@ export async function enrol(ctx: Ctx, cohortId: string, input: EnrolInput) {
   if (input.birthYear < thisYear - 100 || input.birthYear > thisYear - 14) throw invalid('/body/birthYear', `Enter a year of birth between ${thisYear - 100} and ${thisYear - 14}`);
   const town = ctx.deps.regions.get(input.townshipCode);
   if (!town || town.level !== 'township') throw invalid('/body/townshipCode', 'Choose your township (乡镇)');
+  try {
+    return await enrolOnce(ctx, cohortId, input, thisYear);
+  } catch (err) {
+    // A double tap on PostgreSQL: the other request inserted the enrolment first (unique key).
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+    const existing = await myEnrolment(ctx, cohortId);
+    if (!existing || existing.status === 'withdrawn') throw err;
+    return { ...enrolmentView(existing), alreadyEnrolled: true };
+  }
+}
+
+async function enrolOnce(ctx: Ctx, cohortId: string, input: EnrolInput, thisYear: number) {
   return inTransaction(ctx, async (tx) => {
     const c = await cohortRow(tx, cohortId);
     if (!c) throw notFound('Cohort');

@@ -7,20 +7,17 @@ import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { storeFile } from '../files/index.js';
 import { notify } from '../notifications/index.js';
+import { addPracticeMentor } from '../live/index.js';
 import { cohortForStaff, cohortRow, courseForCenter, isCenter, myEnrolment } from './training.access.js';
 import { streamStoredFile } from './courses.service.js';
 import type { TrainingPracticeTable, TrainingSubmissionTable } from './training.tables.js';
 
-/**
- * Makes a user a mentor of a practice session (the live module lets mentors watch it).
- * TODO(live): switch to `addPracticeMentor(ctx, sessionId, userId)` from src/modules/live once
- * the sessions engineer exports it; until then the row is written here, idempotently.
- */
+/** Makes a user a mentor of a practice session, through the live module (which lets mentors watch it). */
 export async function addMentorToSession(ctx: Ctx, sessionId: string, userId: string) {
-  await ctx.db.insertInto('live_session_mentor').values({ session_id: sessionId, user_id: userId, created_at: nowIso() })
-    .onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
+  await addPracticeMentor(ctx, sessionId, userId);
 }
 
+/** The live module has no removal yet: a mentor taken off a cohort's staff stops seeing its sessions here. */
 export async function removeMentorFromSession(ctx: Ctx, sessionId: string, userId: string) {
   await ctx.db.deleteFrom('live_session_mentor').where('session_id', '=', sessionId).where('user_id', '=', userId).execute();
 }

@@ -603,3 +603,22 @@ describe('video size limit', () => {
     expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, tooBig, 'huge.mp4', 'video/mp4'), 413, 'payload_too_large');
   });
 });
+
+describe('double taps', () => {
+  it('enrolling and checking in several times at once leave one enrolment, one seat and one check-in', async () => {
+    const course = await makeCourse();
+    const cohort = await makeCohort(course.id, 5);
+    const u = await trainee();
+    const enrols = await Promise.all(Array.from({ length: 4 }, () => enrol(u.client, cohort.id)));
+    expect(enrols.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(enrols.map((r) => r.body.id)).size).toBe(1);
+    expect((await op.client.get(`${T}/cohorts/${cohort.id}`)).body.enrolledCount).toBe(1);
+    const m = await op.client.post(`${T}/cohorts/${cohort.id}/meetings`, { title: '课', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() });
+    const qr = await op.client.get(`${T}/meetings/${m.body.id}/qr`);
+    const scans = await Promise.all(Array.from({ length: 4 }, () => u.client.post(`${T}/meetings/${m.body.id}/checkin`, { code: qr.body.code })));
+    expect(scans.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(scans.filter((r) => !r.body.alreadyCheckedIn)).toHaveLength(1);
+    const rows = await t.deps.db.selectFrom('training_attendance').select('user_id').where('meeting_id', '=', m.body.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+});
