@@ -254,6 +254,9 @@ export function wechatPayProvider(opts: WechatPayOptions): PaymentProvider {
    * signature must then verify with one of the certificates it carries (or one we trust).
    */
   async function downloadCertificates(): Promise<void> {
+    // Counted from the attempt, not the success: while WeChat is unreachable, forged messages
+    // naming unknown serials must not each set off a new outbound call.
+    lastDownload = now().getTime();
     const fresh = new Map<string, { key: KeyObject; expiresAt: number | null }>();
     await call<WxCertificateList>('GET', '/v3/certificates', undefined, async (list) => {
       for (const c of list?.data ?? []) {
@@ -271,7 +274,6 @@ export function wechatPayProvider(opts: WechatPayOptions): PaymentProvider {
       }
       return async (serial: string) => fresh.get(serial)?.key ?? platformKeys.get(serial)?.key ?? null;
     });
-    lastDownload = now().getTime();
     for (const [serial, k] of fresh) platformKeys.set(serial, k);
     for (const [serial, k] of platformKeys) if (k.expiresAt !== null && k.expiresAt <= now().getTime()) platformKeys.delete(serial);
   }

@@ -381,8 +381,10 @@ describe('WeChat Pay v3 platform-key rotation', () => {
     const { p: p3 } = provider(forged.fetchImpl, { downloadCertificates: true });
     const e3 = await p3.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'e-3' })) as [string, Record<string, string>]).then(() => null, (e: unknown) => e);
     expect((e3 as PaymentProviderError).code).toBe('bad_response_signature');
-    // A retry within the minute does not hammer WeChat with downloads.
-    await p3.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce: 'e-4' })) as [string, Record<string, string>]).catch(() => null);
-    expect(forged.calls.length).toBeLessThanOrEqual(2);
+    // While downloads fail, more messages under unknown serials within the minute set off no new download.
+    for (const nonce of ['e-4', 'e-5', 'e-6']) {
+      await p3.parseNotification(...Object.values(notification({ resource: PAID_RESOURCE, serial: CERT_SERIAL, key: certKey, nonce })) as [string, Record<string, string>]).catch(() => null);
+    }
+    expect(forged.calls).toHaveLength(1);
   });
 });
