@@ -221,5 +221,21 @@ describe('live sessions: rejection with a note, external sales in the console', 
     await hp.goto(`${h.baseUrl}/host/sessions`);
     await hp.getByTestId('host-session').filter({ hasText: '松子直播（待退回）' }).filter({ hasText: '未通过' }).click();
     await hp.getByText('未通过审核：封面和标题不一致。修改后会重新提交审核。').waitFor();
+
+    // …and records a line its external platform reported, from the phone.
+    await hp.goto(`${h.baseUrl}/host/sessions/${ext.body.id}`);
+    await expect.poll(() => hp.getByTestId('ext-sale').count()).toBe(3);
+    await hp.getByLabel('商品', { exact: true }).fill('木耳 250g');
+    await hp.getByLabel('订单数').fill('2');
+    await hp.getByLabel('件数').fill('x');
+    await hp.getByLabel('成交额（元）').fill('39.8');
+    await hp.getByTestId('ext-add').click();
+    await hp.getByText('订单数和件数要填整数').waitFor();
+    await hp.getByLabel('件数').fill('2');
+    await hp.getByTestId('ext-add').click();
+    await hp.getByTestId('ext-sale').filter({ hasText: '木耳 250g' }).filter({ hasText: '¥39.80' }).waitFor();
+    const after = await h.t.deps.db.selectFrom('live_external_sale').select('gmv_fen').where('session_id', '=', ext.body.id).where('label', '=', '木耳 250g').execute();
+    expect(after).toEqual([{ gmv_fen: 3980 }]);
+    await shot(hp, 'live-host-external-sales', true);
   }, 120_000);
 });

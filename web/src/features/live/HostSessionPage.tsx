@@ -339,6 +339,7 @@ export function HostSessionPage() {
       {s.can.streamKey && (s.status === 'scheduled' || s.status === 'live') && <StreamKeyCard s={s} />}
       <RunOfShow s={s} reload={data.reload} />
       {(s.status === 'ended' || s.status === 'live') && <HostReport sessionId={s.id} />}
+      {s.kind === 'external' && s.status !== 'cancelled' && mine && <HostExternalSales sessionId={s.id} />}
     </div>
   );
 }
@@ -359,6 +360,61 @@ function HostReport({ sessionId }: { sessionId: string }) {
       <h3 id="hs-rep">{t('live.report.title')}</h3>
       <dl className="hs-figures">{cells.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
       {d.kind !== 'external' && d.external.sales.length > 0 && <p className="muted">{t('live.report.externalLine', { orders: d.external.orders, gmv: yuan(d.external.gmvFen) })}</p>}
+    </section>
+  );
+}
+
+/** 站外成交 on the phone: what the platform reported, entered line by line (the console also imports sheets). */
+function HostExternalSales({ sessionId }: { sessionId: string }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const r = useAsync((signal) => liveApi.report(sessionId, signal), [sessionId]);
+  const [f, setF] = useState({ label: '', orders: '', units: '', gmv: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    const gmvFen = parseYuan(f.gmv);
+    if (!f.label.trim()) { setError(new Error(t('live.ext.labelRequired'))); return; }
+    if (!/^\d+$/.test(f.orders.trim()) || !/^\d+$/.test(f.units.trim())) { setError(new Error(t('live.ext.wholeNumbers'))); return; }
+    if (gmvFen === null) { setError(new Error(t('live.item.badPrice'))); return; }
+    setBusy(true);
+    setError(null);
+    try {
+      await liveApi.addSale(sessionId, { label: f.label.trim(), orders: Number(f.orders), units: Number(f.units), gmvFen });
+      setF({ label: '', orders: '', units: '', gmv: '' });
+      toast(t('live.ext.added'));
+      r.reload();
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const remove = async (saleId: string) => {
+    try { await liveApi.deleteSale(sessionId, saleId); r.reload(); } catch (err) { toast(problemText(err, t)); }
+  };
+  const sales = r.data?.external.sales ?? [];
+  return (
+    <section className="lp-section" aria-labelledby="hs-ext">
+      <h3 id="hs-ext">{t('live.ext.title')}</h3>
+      {sales.length === 0 ? <p className="muted">{t('live.ext.empty')}</p> : (
+        <ul className="hs-list">
+          {sales.map((x) => (
+            <li key={x.id} className="hs-sale" data-testid="ext-sale">
+              <span className="lp-item-title">{x.label}</span>
+              <span className="muted">{t('live.ext.line', { orders: x.orders, units: x.units })} · <strong>{yuan(x.gmvFen)}</strong></span>
+              <button type="button" className="btn" onClick={() => { if (window.confirm(t('live.ext.deleteConfirm', { label: x.label }))) void remove(x.id); }}>{t('live.ext.delete')}</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={(e) => void add(e)} noValidate className="hs-ext-form">
+        {error != null && <p className="form-error" role="alert">{error instanceof ProblemError || !(error instanceof Error) ? problemText(error, t) : error.message}</p>}
+        <div className="field"><label htmlFor="ext-label">{t('live.ext.label')}</label><input id="ext-label" maxLength={100} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} /></div>
+        <div className="field-row2">
+          <div className="field"><label htmlFor="ext-orders">{t('live.report.orders')}</label><input id="ext-orders" inputMode="numeric" value={f.orders} onChange={(e) => setF({ ...f, orders: e.target.value })} /></div>
+          <div className="field"><label htmlFor="ext-units">{t('live.ext.units')}</label><input id="ext-units" inputMode="numeric" value={f.units} onChange={(e) => setF({ ...f, units: e.target.value })} /></div>
+        </div>
+        <div className="field"><label htmlFor="ext-gmv">{t('live.ext.gmvYuan')}</label><input id="ext-gmv" inputMode="decimal" value={f.gmv} onChange={(e) => setF({ ...f, gmv: e.target.value })} /></div>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="ext-add">{t('live.ext.add')}</button>
+      </form>
     </section>
   );
 }
