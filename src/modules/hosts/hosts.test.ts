@@ -404,6 +404,18 @@ describe('showcase (橱窗)', () => {
     expect(await t.deps.db.selectFrom('host_showcase_item').select('product_id').where('host_user_id', '=', host.id).execute()).toHaveLength(1);
   });
 
+  it('two adds of the same product at once: one adds it, the other finds it there', async () => {
+    const p = await product(supA);
+    const [x, y] = await Promise.all([
+      host2.client.post(`/api/v1/hosts/${host2.id}/showcase`, { productId: p.productId }),
+      op.client.post(`/api/v1/hosts/${host2.id}/showcase`, { productId: p.productId }),
+    ]);
+    expect([x.status, y.status].sort()).toEqual([200, 201]);
+    expect([x.body.added, y.body.added].sort()).toEqual([false, true]);
+    const rows = await t.deps.db.selectFrom('host_showcase_item').select('product_id').where('host_user_id', '=', host2.id).where('product_id', '=', p.productId).execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('only the host or its center changes a showcase; sold-out-of-rule products show as not sellable; remove', async () => {
     const p = await product(supA);
     expectProblem(await host2.client.post(`/api/v1/hosts/${host.id}/showcase`, { productId: p.productId }), 404, 'not_found');
@@ -449,6 +461,17 @@ describe('matchmaking (带货邀请 / 带货申请)', () => {
     const notes = await t.deps.db.selectFrom('notification').select('kind').where('user_id', '=', host2.id).execute();
     expect(notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['host_match_invited', 'host_match_approved']));
     expectProblem(await supplierA.client.post('/api/v1/host-matches', { kind: 'invite', productId: p.productId, hostUserId: host2.id }), 409, 'already_in_showcase');
+  });
+
+  it('two applications for the same product at once: one is filed, the other refused', async () => {
+    const p = await product(supA);
+    const [x, y] = await Promise.all([
+      guest.client.post('/api/v1/host-matches', { kind: 'apply', productId: p.productId }),
+      supplierA.client.post('/api/v1/host-matches', { kind: 'invite', productId: p.productId, hostUserId: guest.id }),
+    ]);
+    expect([x.status, y.status].sort()).toEqual([201, 409]);
+    const rows = await t.deps.db.selectFrom('host_match').select('id').where('host_user_id', '=', guest.id).where('product_id', '=', p.productId).where('status', '=', 'pending').execute();
+    expect(rows).toHaveLength(1);
   });
 
   it('a host applies (带货申请); rejection needs a reason; withdraw; products outside the selection base are refused', async () => {

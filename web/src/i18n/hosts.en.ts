@@ -121,6 +121,7 @@ export const hostsEn: Record<keyof typeof hostsZhCN, string> = {
   'hs.policyRate': 'Rate {rate}',
   'hs.policyFixed': '{fen} per unit',
   'hs.pledgeText': 'An official takes no commission: {charity} goes to the charity fund and {development} to the e-commerce development fund (public)',
+  'hs.officialNeedsPledge': "An official cadre takes no commission: under Host commission, set this host's policy to official with the split pledged to the charity and development funds (shown on the public page).",
   'hs.cap': 'County commission cap',
   'hs.capHint': 'No host commission rule (rate or fixed amount) may take more than this share; to lower the cap, first lower the policies above it.',
   'hs.import.button': 'Import accounts',

@@ -119,6 +119,7 @@ export const hostsZhCN = {
   'hs.policyRate': '按比例 {rate}',
   'hs.policyFixed': '每件 {fen}',
   'hs.pledgeText': '干部主播不拿佣金：{charity} 捐入公益基金，{development} 进入电商发展基金（公开）',
+  'hs.officialNeedsPledge': '干部主播不拿佣金：请在「主播佣金」里把这位主播设为干部主播，并填写捐入公益基金和电商发展基金的比例（会公开在主播主页上）。',
   'hs.cap': '本县佣金上限',
   'hs.capHint': '任何主播佣金规则（比例或固定金额）都不能超过这个比例；要调低上限，先把高于它的主播佣金调低。',
   'hs.import.button': '导入账号',

@@ -255,6 +255,10 @@ export function HostDetailPage() {
           },
         ]} />
       </Card>
+      {h.kind === 'official' && h.policy?.kind !== 'official' && (
+        <Alert type="warning" showIcon data-testid="official-policy-warning" title={t('hs.officialNeedsPledge')}
+          action={<Link to={`/admin/host-policies?county=${h.countyCode}`}><Button size="small">{t('nav.hostPolicies')}</Button></Link>} />
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}><RealNameCard key={`${h.verification}-${h.updatedAt}`} host={h} onChanged={host.reload} /></Col>
         <Col xs={24} lg={12}><AccountsCard host={h} canEdit={center} onChanged={host.reload} /></Col>
