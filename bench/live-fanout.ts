@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
  * no frame is lost, doubled or out of order for any viewer.
  *
  *   npm run bench:live-fanout             (BENCH_SECONDS=10, BENCH_VIEWERS=2000,5000, BENCH_RATE=20)
+ *   BENCH_SERVER=bare npm run bench:live-fanout    the same load on a bare `ws` broadcaster
  *
  * Three processes: this one (orchestrates), the server (bench/live-fanout-server.ts: the real app
  * with the in-process bus, forked with --expose-gc so memory is read after a full GC) and the
@@ -20,6 +21,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 20);
 const STEPS = (process.env.BENCH_VIEWERS ?? '2000,5000').split(',').map(Number);
 const BYTES = Number(process.env.BENCH_BYTES ?? 60);
 const TARGET_P99: Record<number, number> = { 2000: 60, 5000: 150 };
+/** BENCH_SERVER=bare: the same load against a bare `ws` broadcaster (bench/live-fanout-bare.mjs), for comparison. */
+const BARE = process.env.BENCH_SERVER === 'bare';
 
 type Msg = Record<string, any>;
 function ask(child: ChildProcess, msg: Msg, until: (m: Msg) => boolean = () => true): Promise<Msg> {
@@ -36,8 +39,10 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
 async function main() {
-  console.log(`live fan-out: ${RATE} events/s for ${SECONDS} s per step, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const server = fork(here('./live-fanout-server.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+  console.log(`live fan-out${BARE ? ' (control: bare ws broadcaster)' : ''}: ${RATE} events/s for ${SECONDS} s per step, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const server = BARE
+    ? fork(here('./live-fanout-bare.mjs'), [], { execArgv: ['--expose-gc'] })
+    : fork(here('./live-fanout-server.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
   const { port, sessionId } = await ask(server, {}, (m) => !!m.ready);
   const viewers = fork(here('./live-fanout-viewers.mjs'), [], { execArgv: [] });
   const url = `ws://127.0.0.1:${port}/api/v1/live/sessions/${sessionId}/ws`;
