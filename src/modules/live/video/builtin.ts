@@ -29,7 +29,7 @@ import type { MediaHooks, MediaServer } from './media-server.js';
  *
  * Recording. 4.4 has a recorder (an internal subscriber writing FLV to
  * `RECORDINGS_DIR/live/<key>/<ms>.flv`); it is started per publish for sessions that should be
- * recorded (hosted), continues through a resume within the grace window, and closes on
+ * recorded (hosted and practice), continues through a resume within the grace window, and closes on
  * `donePublish` or `kick`. video.service.ts joins the pieces into the replay when the session ends.
  *
  * node-media-server keeps its state in module-level singletons, so there is one per process.

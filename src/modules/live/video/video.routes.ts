@@ -50,7 +50,7 @@ export function videoRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       config: { access: 'public' },
       schema: {
         tags: ['live'],
-        summary: 'The recording of an ended hosted session (MP4), with byte ranges, to whoever may see the session',
+        summary: 'The recording of an ended hosted or practice session (MP4), with byte ranges, to whoever may see the session',
         params: SessionParams, produces: ['video/mp4'], response: { 200: Binary('the replay'), 206: Binary('part of the replay') },
       },
     }, async (req, reply) => sendReplay(ctxFromRequest(deps, req), req, reply, req.params.sessionId));

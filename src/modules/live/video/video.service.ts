@@ -40,7 +40,8 @@ export async function authorizePublish(deps: Deps, streamKey: string, from: Part
   else if (row.kind === 'external') decision = { ok: false, reason: 'external_session' };
   else if (row.status === 'ended' || row.status === 'cancelled') decision = { ok: false, reason: 'session_closed' };
   else if (row.kind !== 'practice' && row.approval !== 'approved') decision = { ok: false, reason: 'not_approved' };
-  else decision = { ok: true, sessionId: row.id, record: row.kind === 'hosted' };
+  // Practice sessions are recorded too: mentors review them from the replay (training).
+  else decision = { ok: true, sessionId: row.id, record: row.kind === 'hosted' || row.kind === 'practice' };
   if (!decision.ok) {
     deps.log.warn({ event: 'live.publish.refused', reason: decision.reason, sessionId: row?.id ?? null, key: maskKey(streamKey), protocol: from.protocol, remote: from.remote }, 'live publish refused');
   }
@@ -288,11 +289,11 @@ export function localViewerCount(sessionId: string): number {
 const failedReplays = new Set<string>();
 const joining = new Set<ReturnType<typeof spawn>>();
 
-/** Ended hosted sessions of the last two days with recordings but no replay yet. */
+/** Ended hosted and practice sessions of the last two days with recordings but no replay yet. */
 export async function makeDueReplays(deps: Deps): Promise<void> {
   const since = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const rows = await deps.db.selectFrom('live_session').select('id')
-    .where('kind', '=', 'hosted').where('status', '=', 'ended').where('replay_path', 'is', null).where('ended_at', '>', since)
+    .where('kind', 'in', ['hosted', 'practice']).where('status', '=', 'ended').where('replay_path', 'is', null).where('ended_at', '>', since)
     .orderBy('ended_at').limit(20).execute();
   for (const r of rows) if (!failedReplays.has(r.id)) await makeReplay(deps, r.id);
 }
@@ -306,7 +307,14 @@ export async function makeDueReplays(deps: Deps): Promise<void> {
 export async function makeReplay(deps: Deps, sessionId: string): Promise<string | null> {
   const media = deps.media;
   const keys = await deps.db.selectFrom('live_stream_key').select(['stream_key', 'created_at']).where('session_id', '=', sessionId).orderBy('created_at').execute();
-  if (keys.some((k) => media.isRecording(k.stream_key))) return null; // still being written
+  const open = keys.filter((k) => media.isRecording(k.stream_key));
+  if (open.length) {
+    // The host left before the session ended: node-media-server would hold the recording open for
+    // its 30-s resume window. The session is over, so close it now; the next run joins the pieces.
+    const s = await deps.db.selectFrom('live_session').select('status').where('id', '=', sessionId).executeTakeFirst();
+    if (s?.status === 'ended') for (const k of open) media.kick(k.stream_key);
+    return null;
+  }
   const pieces = keys.flatMap((k) => media.recordings(k.stream_key))
     .filter((f) => { try { return fs.statSync(f).size > 13; } catch { return false; } })
     .sort((a, b) => Number.parseInt(path.basename(a)) - Number.parseInt(path.basename(b)));
@@ -380,7 +388,7 @@ function joinToMp4(pieces: string[], out: string): Promise<void> {
 export async function sendReplay(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, sessionId: string): Promise<FastifyReply> {
   const { s } = await visibleSession(ctx, sessionId);
   if (!s.replay_path) {
-    throw new AppError(404, 'no_replay', s.kind === 'hosted' && s.status === 'ended' ? 'The replay is not ready yet; try again in a minute' : 'This session has no replay');
+    throw new AppError(404, 'no_replay', s.kind !== 'external' && s.status === 'ended' ? 'The replay is not ready yet; try again in a minute' : 'This session has no replay');
   }
   const root = ctx.deps.config.media.recordingsDir;
   const file = path.resolve(root, s.replay_path);

@@ -241,7 +241,14 @@ describe('who may watch, and clear answers when there is nothing to watch', () =
     expect(asMentor.tags.some((x) => x.type === 9)).toBe(true);
     const asBuyer = await watch(practice.id, 1000, buyer.client.cookie!);
     expect(asBuyer.status).toBe(404);
+    await new Promise((r) => setTimeout(r, 1500));
     await p.stop();
+    // Practice is recorded too: the mentor reviews it from the replay (training); others still get 404.
+    await t.deps.db.updateTable('live_session').set({ status: 'ended', ended_at: nowIso() }).where('id', '=', practice.id).execute();
+    await waitFor('practice replay', async () => (await state(practice.id)).replay_path, 25_000, 500);
+    const replay = await mentor.client.request('GET', `/api/v1/live/sessions/${practice.id}/replay`, undefined, { range: 'bytes=0-7' });
+    expect(replay.status).toBe(206);
+    expectProblem(await buyer.client.get(`/api/v1/live/sessions/${practice.id}/replay`), 404, 'not_found');
   });
 });
 
