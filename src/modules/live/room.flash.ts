@@ -74,8 +74,10 @@ export async function startFlashSale(ctx: Ctx, sessionId: string, saleId: string
   const endsAt = input.durationSeconds ? new Date(startsAt.getTime() + input.durationSeconds * 1000).toISOString() : null;
   const row = await inTransaction(ctx, async (tx) => {
     const now = nowIso();
-    const other = await tx.db.selectFrom('live_flash_sale').select('id').where('session_id', '=', s.id).where('status', '=', 'announced').executeTakeFirst();
-    if (other) throw new AppError(409, 'flash_sale_running', 'Another flash sale is running in this room; close it first', [], { saleId: other.id });
+    const other = await tx.db.selectFrom('live_flash_sale').select(['id', 'ends_at']).where('session_id', '=', s.id).where('status', '=', 'announced').executeTakeFirst();
+    // One whose time is up is closed on the way (its units back to the item); a running one is in the way.
+    if (other && other.ends_at && Date.parse(other.ends_at) <= Date.now()) await closeInTransaction(tx, other.id);
+    else if (other) throw new AppError(409, 'flash_sale_running', 'Another flash sale is running in this room; close it first', [], { saleId: other.id });
     const res = await tx.db.updateTable('live_flash_sale')
       .set({ status: 'announced', lead_seconds: lead, starts_at: startsAt.toISOString(), ends_at: endsAt, announced_at: now, updated_at: now })
       .where('id', '=', sale.id).where('status', '=', 'draft').executeTakeFirst();

@@ -329,10 +329,19 @@ describe('flash sales', () => {
     expect(await stockLeft(s.items[0]!.id)).toBe(4);
     expectProblem(await otherHost.client.post(`${api}/${s.id}/flash-sales`, { itemId: s.items[0]!.id, priceFen: 100, stock: 1, perBuyerLimit: 1 }), 403, 'not_session_host');
     expect((await host.client.get(`${api}/${s.id}/flash-sales`)).body.items).toHaveLength(2);
+    // A sale whose duration is up no longer blocks the next one: it is closed on the way.
+    await t.deps.db.updateTable('live_flash_sale').set({ starts_at: new Date(Date.now() - 60_000).toISOString(), ends_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', a.saleId).execute();
+    expectProblem(await buy(await buyer(), s.id, { itemId: s.items[0]!.id, flashSaleId: a.saleId }), 409, 'flash_sale_closed');
+    const next = await openSale(s, { stock: 1, perBuyerLimit: 1 });
+    expect((await host.client.post(`${api}/${s.id}/flash-sales/${next.saleId}/start`, {})).status).toBe(200);
+    expect((await t.deps.db.selectFrom('live_flash_sale').select(['status', 'stock_returned']).where('id', '=', a.saleId).executeTakeFirstOrThrow())).toEqual({ status: 'closed', stock_returned: 3 });
+    expect(await stockLeft(s.items[0]!.id)).toBe(6);
+    await host.client.post(`${api}/${s.id}/flash-sales/${next.saleId}/close`, {});
+    expect(await stockLeft(s.items[0]!.id)).toBe(7);
     // A draft that never started closes too, its stock back to the item.
     const closedDraft = await host.client.post(`${api}/${s.id}/flash-sales/${b2.saleId}/close`, {});
     expect(closedDraft.body).toMatchObject({ status: 'closed', stockReturned: 3 });
-    expect(await stockLeft(s.items[0]!.id)).toBe(7);
+    expect(await stockLeft(s.items[0]!.id)).toBe(10);
   });
 
   it('a sale closed after its session ended gives its units to the SKU; closeSessionFlashSales closes what is open', async () => {

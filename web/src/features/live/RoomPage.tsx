@@ -50,14 +50,16 @@ type Feed = ReturnType<typeof useRoomFeed>;
 function FlashCard({ sale, item, offsetMs, onBuy }: { sale: FlashSale; item: RoomItem | undefined; offsetMs: number; onBuy: () => void }) {
   const { t } = useI18n();
   const left = useUntil(sale.startsAt, offsetMs);
-  const open = sale.status !== 'closed' && left <= 0;
+  const toEnd = useUntil(sale.endsAt, offsetMs);
+  const over = sale.status === 'closed' || (!!sale.endsAt && toEnd <= 0);
+  const open = !over && left <= 0;
   const secs = Math.ceil(left / 1000);
   const pct = sale.stockTotal > 0 ? Math.round((sale.stockLeft / sale.stockTotal) * 100) : 0;
   return (
-    <div className="room-flash" data-testid="flash-card" data-state={sale.status === 'closed' ? 'closed' : open ? 'open' : 'countdown'}>
+    <div className="room-flash" data-testid="flash-card" data-state={over ? 'closed' : open ? 'open' : 'countdown'}>
       <div className="room-flash-head">
         <strong>{t('room.flash.title')}</strong>
-        {sale.status === 'closed' ? <span>{t('room.flash.closed')}</span>
+        {over ? <span>{t('room.flash.closed')}</span>
           : open ? <span>{t('room.flash.open')}</span>
           : <span className="room-flash-count" data-testid="flash-countdown" aria-live="polite">{secs > 60 ? t('room.flash.startsInLong', { time: mmss(secs) }) : t('room.flash.startsIn', { s: secs })}</span>}
       </div>
@@ -70,7 +72,7 @@ function FlashCard({ sale, item, offsetMs, onBuy }: { sale: FlashSale; item: Roo
           <div className="room-small">{t('room.flash.left', { n: sale.stockLeft })} · {t('room.flash.limit', { n: sale.perBuyerLimit })}</div>
         </div>
         <button type="button" className="room-grab" disabled={!open || sale.stockLeft <= 0} onClick={onBuy} data-testid="flash-buy">
-          {sale.stockLeft <= 0 || sale.status === 'closed' ? t('room.soldOut') : open ? t('room.flash.buy') : t('room.flash.wait')}
+          {over ? t('room.flash.closed') : sale.stockLeft <= 0 ? t('room.soldOut') : open ? t('room.flash.buy') : t('room.flash.wait')}
         </button>
       </div>
     </div>
