@@ -12,6 +12,7 @@ import { sendFile, storeFile } from '../files/index.js';
 import { notify } from '../notifications/index.js';
 import type { LiveSessionTable, SessionKind, SessionStatus, ExternalPlatform } from './live.tables.js';
 import { itemViews, returnAllStock } from './sessions.runofshow.js';
+import { closeSessionFlashSales } from './room.flash.js';
 
 /** Center staff approve, cancel and end sessions of their county; officials read. */
 export const CENTER: readonly Role[] = ['center_admin', 'operator'];
@@ -443,11 +444,13 @@ export async function goLive(ctx: Ctx, sessionId: string) {
   return sessionView(ctx, live, rel);
 }
 
-/** Ends a live session: what is left of the set-aside stock goes back to the SKUs. */
+/** Ends a live session: open flash sales close, and what is left of the set-aside stock goes back to the SKUs. */
 export async function endSession(ctx: Ctx, sessionId: string, why: 'host' | 'overrun' = 'host') {
   const { s, rel } = ctx.actor ? await loadSession(ctx, sessionId, 'manage') : { s: await loadRow(ctx, sessionId), rel: undefined };
   const now = nowIso();
   const { ended, stock } = await inTransaction(ctx, async (tx) => {
+    // Flash sales first: their units go back to their items, then everything to the SKUs.
+    await closeSessionFlashSales(tx, s.id);
     const moved = await moveSession(tx, s, 'ended', { ended_at: now, pinned_item_id: null });
     const stock = await returnAllStock(tx, s.id, `live:end:${s.id}`);
     await recordAudit(tx, { action: 'live.session.end', targetType: 'live_session', targetId: s.id, countyCode: s.county_code, detail: { why } });
@@ -462,6 +465,7 @@ export async function endSession(ctx: Ctx, sessionId: string, why: 'host' | 'ove
 export async function cancelSession(ctx: Ctx, sessionId: string, reason: string, why: 'user' | 'not_started' = 'user') {
   const { s, rel } = ctx.actor ? await loadSession(ctx, sessionId, 'manage') : { s: await loadRow(ctx, sessionId), rel: undefined };
   const cancelled = await inTransaction(ctx, async (tx) => {
+    await closeSessionFlashSales(tx, s.id);
     const moved = await moveSession(tx, s, 'cancelled');
     await returnAllStock(tx, s.id, `live:cancel:${s.id}`);
     const users = await tx.db.selectFrom('live_reservation').select('user_id').where('session_id', '=', s.id).execute();

@@ -420,12 +420,18 @@ describe('going live, ending, cancelling', () => {
     // Stock events are coalesced into ticks by the real-time layer: wait for the tick.
     await vi.waitFor(() => expect(ev.got.find((f) => f.type === 'stock')?.data).toEqual({ items: [{ itemId: item.id, stockLeft: 15 }] }), { timeout: 3000 });
     expect(await stockOf(p.skuId)).toBe(35);
-    // A sale in the room takes 5 from the session's stock (the room engineer's conditional decrement).
+    // A sale in the room takes 5 from the session's stock (the room's conditional decrement)…
     await t.deps.db.updateTable('live_session_item').set((eb) => ({ stock_left: eb('stock_left', '-', 5) })).where('id', '=', item.id).execute();
+    // …and a flash sale holds 4 more, still open when the host ends the session.
+    const sale = await host.client.post(`${S}/${s.id}/flash-sales`, { itemId: item.id, priceFen: 3000, stock: 4, perBuyerLimit: 1 });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    expect((await t.deps.db.selectFrom('live_session_item').select('stock_left').where('id', '=', item.id).executeTakeFirstOrThrow()).stock_left).toBe(6);
 
     const end = await host.client.post(`${S}/${s.id}/end`);
     expect(end.body).toMatchObject({ status: 'ended' });
     expect(await stockOf(p.skuId)).toBe(45);
+    expect((await t.deps.db.selectFrom('live_flash_sale').select('status').where('session_id', '=', s.id).executeTakeFirstOrThrow()).status).toBe('closed');
+    expect((await t.deps.db.selectFrom('live_session_item').select('stock_left').where('id', '=', item.id).executeTakeFirstOrThrow()).stock_left).toBe(0);
     expect(ev.got.filter((f) => f.type === 'session').map((f) => (f.data as { status: string }).status)).toEqual(['live', 'ended']);
     expectProblem(await host.client.post(`${S}/${s.id}/end`), 409, 'invalid_transition');
     expectProblem(await host.client.post(`${S}/${s.id}/go-live`), 409, 'invalid_transition');
