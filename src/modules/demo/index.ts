@@ -10,6 +10,7 @@ import * as suppliers from '../suppliers/suppliers.service.js';
 import * as catalog from '../catalog/catalog.service.js';
 import { DEMO_ACCOUNTS, DEMO_CENTER_NAME, DEMO_COUNTY, DEMO_PASSWORD, DEMO_PRODUCTS, DEMO_SUPPLIERS } from './demo-data.js';
 import { licenceSvg, productSvg } from './images.js';
+import { seedDemoHost } from '../hosts/demo.js';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_COUNTY } from './demo-data.js';
 
@@ -103,5 +104,12 @@ export async function seedDemo(deps: Deps): Promise<void> {
         });
       }
     }
+  }
+
+  // The demo host on the roster (主播矩阵), verified, with a few selection-base products in its showcase.
+  const hostIndex = DEMO_ACCOUNTS.findIndex((a) => a.role === 'host');
+  if (hostIndex >= 0) {
+    const inSelection = await deps.db.selectFrom('selection_item').select('product_id').where('county_code', '=', DEMO_COUNTY).orderBy('id').limit(3).execute();
+    await seedDemoHost(admin, { hostUserId: userIds[hostIndex]!, countyCode: DEMO_COUNTY, displayName: '靖宇小李', productIds: inSelection.map((r) => r.product_id) });
   }
 }
