@@ -358,6 +358,20 @@ describe('QR attendance', () => {
     expectProblem(await w.client.get(`${T}/cohorts/${cohortId}/meetings`), 404, 'not_found');
     // Manual check-in by staff for a seated trainee; refused for the waitlisted.
     expectProblem(await instructor.client.post(`${T}/meetings/${meetingId}/attendance`, { userId: w.id }), 422, 'validation_failed');
+    expectProblem(await u.client.post(`${T}/meetings/${meetingId}/attendance`, { userId: u.id }), 404, 'not_found');
+  });
+
+  it('staff mark a seated trainee without a phone present, once', async () => {
+    const noPhone = await trainee('没有智能手机');
+    const m = await op.client.post(`${T}/cohorts/${cohortId}/meetings`, { title: '第三课', startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() });
+    await op.client.patch(`${T}/cohorts/${cohortId}`, { capacity: 10 });
+    await enrol(noPhone.client, cohortId);
+    const first = await instructor.client.post(`${T}/meetings/${m.body.id}/attendance`, { userId: noPhone.id });
+    expect(first.body.items.find((x: { userId: string }) => x.userId === noPhone.id)).toMatchObject({ method: 'manual' });
+    const again = await instructor.client.post(`${T}/meetings/${m.body.id}/attendance`, { userId: noPhone.id });
+    expect(again.body.items.filter((x: { checkedInAt: string | null }) => x.checkedInAt)).toHaveLength(1);
+    const rows = await t.deps.db.selectFrom('training_attendance').select(['method', 'recorded_by']).where('meeting_id', '=', m.body.id).execute();
+    expect(rows).toEqual([{ method: 'manual', recorded_by: instructor.id }]);
   });
 });
 

@@ -349,9 +349,31 @@ function StaffTab({ cohort, onChanged }: { cohort: Cohort; onChanged: () => void
   );
 }
 
+function AttendanceDrawer({ meetingId, title, onClose }: { meetingId: string | null; title: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const handle = useProblemHandler();
+  const list = useAsync(() => (meetingId ? trainingApi.attendance(meetingId) : Promise.resolve(null)), [meetingId]);
+  const mark = async (userId: string) => {
+    try { await trainingApi.markAttended(meetingId!, userId); list.reload(); } catch (err) { handle(err); }
+  };
+  return (
+    <Drawer open={!!meetingId} onClose={onClose} title={title} size={480} destroyOnHidden>
+      <List size="small" loading={list.loading} dataSource={list.data?.items ?? []} locale={{ emptyText: t('tr.r.empty') }} renderItem={(p) => (
+        <List.Item actions={p.checkedInAt ? [] : [<Button key="m" size="small" onClick={() => void mark(p.userId)}>{t('tr.mt.markManual')}</Button>]}>
+          <Space>{p.name}{p.checkedInAt
+            ? <Tag color="green">{t(p.method === 'manual' ? 'tr.mt.manual' : 'tr.mt.scanned')} · {formatDateTime(p.checkedInAt)}</Tag>
+            : <Tag>{t('tr.mt.absent')}</Tag>}</Space>
+        </List.Item>
+      )} />
+      <Typography.Text type="secondary">{t('tr.mt.manualHint')}</Typography.Text>
+    </Drawer>
+  );
+}
+
 function MeetingsTab({ cohortId, center }: { cohortId: string; center: boolean }) {
   const { t } = useI18n();
   const meetings = useAsync(() => trainingApi.meetings(cohortId), [cohortId]);
+  const [viewing, setViewing] = useState<{ id: string; title: string } | null>(null);
   const [form] = Form.useForm<{ title: string; when: [dayjs.Dayjs, dayjs.Dayjs] }>();
   const { busy, submit } = useFormSubmit(form, async (v) => {
     await trainingApi.createMeeting(cohortId, { title: v.title, startsAt: v.when[0].toISOString(), endsAt: v.when[1].toISOString() });
@@ -361,10 +383,14 @@ function MeetingsTab({ cohortId, center }: { cohortId: string; center: boolean }
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <List size="small" dataSource={meetings.data?.items ?? []} loading={meetings.loading} locale={{ emptyText: t('tr.mt.empty') }} renderItem={(m) => (
-        <List.Item actions={[<Link key="qr" to={`/admin/training/meetings/${m.id}/qr`}><Button size="small" type="primary">{t('tr.mt.showQr')}</Button></Link>]}>
+        <List.Item actions={[
+          <Button key="att" size="small" onClick={() => setViewing({ id: m.id, title: m.title })}>{t('tr.mt.who')}</Button>,
+          <Link key="qr" to={`/admin/training/meetings/${m.id}/qr`}><Button size="small" type="primary">{t('tr.mt.showQr')}</Button></Link>,
+        ]}>
           <List.Item.Meta title={m.title} description={`${formatDateTime(m.startsAt)} ~ ${formatDateTime(m.endsAt)} · ${t('tr.mt.attended', { n: m.attendedCount })}`} />
         </List.Item>
       )} />
+      <AttendanceDrawer meetingId={viewing?.id ?? null} title={viewing?.title ?? ''} onClose={() => { setViewing(null); meetings.reload(); }} />
       {center && (
         <Form form={form} layout="inline" onFinish={submit}>
           <Form.Item name="title" rules={[{ required: true, message: t('tr.req') }]}><Input placeholder={t('tr.mt.title')} /></Form.Item>
