@@ -186,6 +186,12 @@ describe('viewer: buying in a live room on a phone', () => {
     await row.getByTestId('hl-pin').click();
     await expect.poll(async () => row.getByTestId('hl-pin').getAttribute('aria-pressed'), { timeout: 8000 }).toBe('false');
     expect((await h.t.deps.db.selectFrom('live_session').select('pinned_item_id').where('id', '=', sessionId).executeTakeFirstOrThrow()).pinned_item_id).toBeNull();
+    // More stock into the room while live: +5 moves five units from the product's stock.
+    const before = (await h.t.deps.db.selectFrom('live_session_item').select('stock_left').where('id', '=', itemId).executeTakeFirstOrThrow()).stock_left;
+    await row.getByTestId('hl-stock-open').click();
+    await row.getByTestId('hl-stock-5').click();
+    await expect.poll(async () => (await row.getByTestId('hl-stock').textContent()) ?? '', { timeout: 8000 }).toBe(`剩 ${before + 5}`);
+    expect((await h.t.deps.db.selectFrom('live_session_item').select('stock_left').where('id', '=', itemId).executeTakeFirstOrThrow()).stock_left).toBe(before + 5);
     await page.getByTestId('hl-comments').getByText('1号 1盒').waitFor();
     await shot(page, 'live-room-6-host-console', true);
     expect(errors.filter((e) => !/video|409|WebSocket/i.test(e))).toEqual([]);

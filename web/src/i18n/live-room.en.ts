@@ -90,6 +90,8 @@ export const liveRoomEn: Record<keyof typeof liveRoomZhCN, string> = {
   'hostLive.explaining': 'Showing',
   'hostLive.stockLeft': '{n} left',
   'hostLive.sold': '{n} sold · conversion {rate}',
+  'hostLive.stock': 'Stock',
+  'hostLive.stockAdjust': 'Adjust live stock (moved from or back to the product stock)',
   'hostLive.flash': 'Flash sale',
   'hostLive.flash.new': 'Flash sale: {title}',
   'hostLive.flash.price': 'Flash price (yuan)',

@@ -88,6 +88,8 @@ export const liveRoomZhCN = {
   'hostLive.explaining': '讲解中',
   'hostLive.stockLeft': '剩 {n}',
   'hostLive.sold': '已售 {n} · 转化 {rate}',
+  'hostLive.stock': '库存',
+  'hostLive.stockAdjust': '调整直播库存（从商品库存调入或退回）',
   'hostLive.flash': '秒杀',
   'hostLive.flash.new': '设秒杀：{title}',
   'hostLive.flash.price': '秒杀价（元）',

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import { isProblem } from '../../api/client';
 import { newIdempotencyKey } from '../../api/orders';
+import { liveApi } from '../../api/liveSessions';
 import { liveRoomApi, type Ban, type FlashSale, type Figures, type RoomComment, type RoomItem } from '../../api/liveRoom';
 import { useI18n } from '../../i18n';
 import { problemText } from '../../shared/problems';
@@ -101,6 +102,7 @@ export function HostLivePage() {
   const [bans, setBans] = useState<Ban[]>([]);
   const [sales, setSales] = useState<{ items: FlashSale[]; leadSeconds: number } | null>(null);
   const [flashFor, setFlashFor] = useState<RoomItem | null>(null);
+  const [stockFor, setStockFor] = useState<string | null>(null);
   const [replyTo, setReplyTo] = useState<RoomComment | null>(null);
   const [say, setSay] = useState('');
   const [banAsk, setBanAsk] = useState<RoomComment | null>(null);
@@ -188,10 +190,22 @@ export function HostLivePage() {
                   <div className="muted"><Price fen={i.livePriceFen} /> · <span data-testid="hl-stock">{t('hostLive.stockLeft', { n: i.stockLeft })}</span></div>
                   {f && <div className="muted">{t('hostLive.sold', { n: f.units, rate: rate(f.conversion) })}</div>}
                 </div>
+                <button type="button" className="hl-btn" aria-expanded={stockFor === i.itemId} onClick={() => setStockFor(stockFor === i.itemId ? null : i.itemId)} data-testid="hl-stock-open">{t('hostLive.stock')}</button>
                 <button type="button" className="hl-btn" disabled={!live || !!running || i.stockLeft <= 0} onClick={() => setFlashFor(flashFor?.itemId === i.itemId ? null : i)}>{t('hostLive.flash')}</button>
                 <button type="button" className={on ? 'hl-btn on' : 'hl-btn'} aria-pressed={on} disabled={!live || busy === `pin:${i.itemId}`} onClick={() => pin(i)} data-testid="hl-pin">
                   {on ? t('hostLive.explaining') : t('hostLive.explain')}
                 </button>
+                {stockFor === i.itemId && (
+                  <div className="hl-stock-row" role="group" aria-label={t('hostLive.stockAdjust')}>
+                    {[-5, -1, 1, 5, 10].map((d) => (
+                      <button key={d} type="button" className="hl-btn" disabled={i.stockLeft + d < 0 || busy === `stock:${i.itemId}`} data-testid={`hl-stock-${d}`}
+                        onClick={() => void act(`stock:${i.itemId}`, async () => {
+                          const updated = await liveApi.updateItem(sessionId, i.itemId, { stock: i.stockLeft + d });
+                          feed.setRoom((x) => (x ? { ...x, items: x.items.map((y) => (y.itemId === i.itemId ? { ...y, stockLeft: updated.stockLeft } : y)) } : x));
+                        })}>{d > 0 ? `+${d}` : d}</button>
+                    ))}
+                  </div>
+                )}
               </li>
             );
           })}
