@@ -31,7 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', ts)
     .addColumn('updated_at', ts, (c) => c.notNull())
     .addCheckConstraint('live_flash_sale_stock_ck', sql`stock_left + stock_returned <= stock_total`)
-    .addCheckConstraint('live_flash_sale_start_ck', sql`(status = 'draft') = (starts_at is null)`)
+    // A draft has no instant yet, an announced sale has one; a closed sale may have been either.
+    .addCheckConstraint('live_flash_sale_start_ck', sql`(status <> 'draft' or starts_at is null) and (status <> 'announced' or starts_at is not null)`)
     .execute();
   await db.schema.createIndex('live_flash_sale_session_idx').on('live_flash_sale').columns(['session_id', 'created_at']).execute();
   // One sale at a time is announced or open in a room: the card viewers see is never ambiguous.
