@@ -102,6 +102,8 @@ describe('live sessions: schedule, run-of-show, approval, pre-announcement', () 
     await op.getByText(`已通过「${title}」`).waitFor();
     await op.getByText('没有待审核的直播').waitFor();
     await op.goto(`${h.baseUrl}/admin/live`);
+    await op.getByTestId('calendar-session').filter({ hasText: title }).waitFor();
+    await shot(op, 'live-console-calendar', true);
     await op.getByTestId('calendar-session').filter({ hasText: title }).click();
     await op.waitForURL(/\/admin\/live\/lvs_/);
     await op.getByText('已通过').first().waitFor();

@@ -72,7 +72,7 @@ export function LiveCalendarPage() {
       {list.error ? <Alert type="error" showIcon style={{ marginBottom: 12 }} title={problemText(list.error, t)} action={<Button size="small" onClick={list.reload}>{t('common.retry')}</Button>} /> : null}
       {list.data?.truncated && <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t('live.admin.truncated')} />}
       <Calendar
-        value={month}
+        value={month.isSame(dayjs(), 'month') ? dayjs() : month}
         onPanelChange={(d: Dayjs) => setParams({ month: d.format('YYYY-MM') }, { replace: true })}
         onSelect={(d: Dayjs, info) => { if (info.source === 'date' && !d.isSame(month, 'month')) setParams({ month: d.format('YYYY-MM') }, { replace: true }); }}
         mode="month"
