@@ -14,6 +14,7 @@ process.on('message', async (m) => {
     process.send({ mem: { rss: u.rss, heapUsed: u.heapUsed, external: u.external + u.arrayBuffers } });
   } else if (m.cmd === 'publish') {
     const total = Math.round(m.rate * m.seconds);
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const text = '好'.repeat(Math.max(1, Math.floor((m.bytes ?? 60) / 3)));
     for (let i = 0; i < total; i++) {
@@ -23,7 +24,9 @@ process.on('message', async (m) => {
       const buf = Buffer.from(JSON.stringify({ id: ++id, type: 'comment', data: { id: `b${i}`, userLabel: '张*', text, at, fromHost: false }, at }));
       for (const c of wss.clients) c.send(buf, { binary: false });
     }
-    process.send({ sent: total });
+    await new Promise((r) => setTimeout(r, 200));
+    const cpu = process.cpuUsage(cpu0);
+    process.send({ sent: total, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (m.cmd === 'stop') {
     process.exit(0);
   }

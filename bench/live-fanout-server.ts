@@ -43,6 +43,7 @@ function mem() {
 async function publish(rate: number, seconds: number, bytes: number) {
   const room = liveRoom(sessionId);
   const total = Math.round(rate * seconds);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const text = '好'.repeat(Math.max(1, Math.floor(bytes / 3)));
   for (let i = 0; i < total; i++) {
@@ -51,7 +52,10 @@ async function publish(rate: number, seconds: number, bytes: number) {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     deps.realtime.publish(room, { type: 'comment', data: { id: `b${i}`, userLabel: '张*', text, at: new Date().toISOString(), fromHost: false } });
   }
-  return { sent: total };
+  // Let the writes queued by the last event drain before the CPU is read.
+  await new Promise((r) => setTimeout(r, 200));
+  const cpu = process.cpuUsage(cpu0);
+  return { sent: total, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 process.on('message', (m: { cmd: string; rate?: number; seconds?: number; bytes?: number }) => {

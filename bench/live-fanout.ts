@@ -54,7 +54,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 3000)); // viewer-count ticks and stats settle
     const mem = (await ask(server, { cmd: 'mem' })).mem;
     await ask(viewers, { cmd: 'reset' });
-    await ask(server, { cmd: 'publish', rate: RATE, seconds: SECONDS, bytes: BYTES });
+    const { cpuMs } = await ask(server, { cmd: 'publish', rate: RATE, seconds: SECONDS, bytes: BYTES });
     await new Promise((r) => setTimeout(r, 1500)); // the last frames land
     const s = await ask(viewers, { cmd: 'stats' });
     const expected = Math.round(RATE * SECONDS);
@@ -66,7 +66,7 @@ async function main() {
     const pass = s.p99 <= (TARGET_P99[n] ?? Infinity) && counted <= 16 * 1024 && lost === 0 && s.gaps === 0 && s.dupes === 0 && s.closed === 0;
     ok &&= pass;
     const line = `${String(n).padStart(5)} viewers: latency p50 ${s.p50} ms, p90 ${s.p90} ms, p99 ${s.p99} ms, max ${s.max} ms (${s.samples} deliveries); ` +
-      `server memory/viewer ${kb(counted)} KB (RSS ${kb(perViewer.rss)} KB, heap+buffers ${kb(perViewer.heap)} KB); lost ${lost}, gaps ${s.gaps}, duplicates ${s.dupes}, dropped ${s.closed}` +
+      `server CPU ${(cpuMs / SECONDS / 10).toFixed(0)} % of a core (${((cpuMs * 1000) / (expected * n)).toFixed(1)} µs a delivery); server memory/viewer ${kb(counted)} KB (RSS ${kb(perViewer.rss)} KB, heap+buffers ${kb(perViewer.heap)} KB); lost ${lost}, gaps ${s.gaps}, duplicates ${s.dupes}, dropped ${s.closed}` +
       `${TARGET_P99[n] ? ` — target p99 ≤ ${TARGET_P99[n]} ms, ≤ 16 KB: ${pass ? 'met' : 'MISSED'}` : ''}`;
     rows.push(line);
     console.log(line);
