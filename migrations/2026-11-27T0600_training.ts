@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type SqlBool } from 'kysely';
 
 /**
  * Training (issue #5): courses of modules and lessons (video, text, file, quiz), progress per
@@ -213,6 +213,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', ts, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('training_submission_cohort_idx').on('training_submission').columns(['cohort_id', 'status']).execute();
+  // One live hand-in per assignment and trainee (a redo opens the way for the next): a double tap stores one.
+  await db.schema.createIndex('training_submission_live_uq').on('training_submission').columns(['assignment_id', 'user_id']).unique()
+    .where(sql<SqlBool>`status in ('submitted', 'passed')`).execute();
 
   await db.schema
     .createTable('training_certificate')

@@ -30,17 +30,19 @@ export async function evaluate(ctx: Ctx, cohort: TrainingCohortTable, course: Tr
   const doneIds = new Set(done.map((d) => d.lesson_id));
   const passedIds = new Set(passed.map((p) => p.lesson_id));
   const attendanceMet = course.rule_min_attendance_pct === 0 || (total > 0 && pct >= course.rule_min_attendance_pct);
-  const lessonsMet = course.rule_all_lessons === 0 || lessons.every((l) => doneIds.has(l.id));
+  // A quiz left without questions (edited after publishing) cannot be completed, so it is not counted.
+  const countable = lessons.filter((l) => l.kind !== 'quiz' || parseQuiz(l).length > 0);
+  const lessonsMet = course.rule_all_lessons === 0 || countable.every((l) => doneIds.has(l.id));
   const quizzesMet = course.rule_quizzes_passed === 0 || quizzes.every((q) => passedIds.has(q.id));
   const practiceMet = Number(reviewed.n) >= course.rule_min_reviewed_practice;
   const missing: { code: RequirementCode; detail: string }[] = [];
   if (!attendanceMet) missing.push({ code: 'attendance', detail: total === 0 ? 'No class meetings have been held yet' : `Attended ${att} of ${total} classes (${pct} %); at least ${course.rule_min_attendance_pct} % is needed` });
-  if (!lessonsMet) missing.push({ code: 'lessons', detail: `Completed ${lessons.filter((l) => doneIds.has(l.id)).length} of ${lessons.length} lessons; all are needed` });
+  if (!lessonsMet) missing.push({ code: 'lessons', detail: `Completed ${countable.filter((l) => doneIds.has(l.id)).length} of ${countable.length} lessons; all are needed` });
   if (!quizzesMet) missing.push({ code: 'quizzes', detail: `Passed ${quizzes.filter((q) => passedIds.has(q.id)).length} of ${quizzes.length} quizzes; all are needed` });
   if (!practiceMet) missing.push({ code: 'practice', detail: `${Number(reviewed.n)} practice session(s) reviewed by a mentor; ${course.rule_min_reviewed_practice} needed` });
   return {
     attendance: { attended: att, meetings: total, pct, requiredPct: course.rule_min_attendance_pct, met: attendanceMet },
-    lessons: { completed: lessons.filter((l) => doneIds.has(l.id)).length, total: lessons.length, required: course.rule_all_lessons === 1, met: lessonsMet },
+    lessons: { completed: countable.filter((l) => doneIds.has(l.id)).length, total: countable.length, required: course.rule_all_lessons === 1, met: lessonsMet },
     quizzes: { passed: quizzes.filter((q) => passedIds.has(q.id)).length, total: quizzes.length, required: course.rule_quizzes_passed === 1, met: quizzesMet },
     practice: { reviewed: Number(reviewed.n), required: course.rule_min_reviewed_practice, met: practiceMet },
     eligible: missing.length === 0,

@@ -71,8 +71,11 @@ export async function setCourseStatus(ctx: Ctx, courseId: string, to: Exclude<Co
   return inTransaction(ctx, async (tx) => {
     const c = await courseForCenter(tx, courseId);
     if (to === 'published') {
-      const lesson = await tx.db.selectFrom('training_lesson').select('id').where('course_id', '=', c.id).executeTakeFirst();
-      if (!lesson) throw conflict('course_empty', 'Add at least one lesson before publishing the course');
+      const lessons = await tx.db.selectFrom('training_lesson').select(['id', 'kind', 'title', 'quiz_json']).where('course_id', '=', c.id).execute();
+      if (!lessons.length) throw conflict('course_empty', 'Add at least one lesson before publishing the course');
+      // Nobody can pass a quiz without questions, so it would block every certificate.
+      const empty = lessons.find((l) => l.kind === 'quiz' && parseQuiz(l).length === 0);
+      if (empty) throw conflict('quiz_without_questions', `The quiz “${empty.title}” has no questions yet: add some or remove it before publishing`, { lessonId: empty.id });
     }
     const now = nowIso();
     const from: CourseStatus[] = to === 'published' ? ['draft', 'archived'] : ['draft', 'published'];
@@ -363,6 +366,11 @@ export async function saveProgress(ctx: Ctx, lessonId: string, input: { position
   const { l } = await readableLesson(ctx, lessonId);
   if (input.completed && l.kind === 'quiz') throw invalid('/body/completed', 'A quiz is completed by passing it', 'quiz_must_be_passed');
   if (l.duration_seconds > 0 && input.positionSeconds > l.duration_seconds + 5) throw invalid('/body/positionSeconds', `The lesson is ${l.duration_seconds} seconds long`);
+  // A video counts as done when it was watched (nearly) to the end, not because the client says so:
+  // the "all lessons" certification rule would mean nothing otherwise.
+  if (input.completed && l.kind === 'video' && l.duration_seconds > 0 && input.positionSeconds < Math.floor(l.duration_seconds * 0.9)) {
+    throw invalid('/body/positionSeconds', `Watch the video to the end first (${input.positionSeconds} of ${l.duration_seconds} seconds)`, 'lesson_not_watched');
+  }
   const now = nowIso();
   const completedAt = input.completed ? now : null;
   await ctx.db.insertInto('training_lesson_progress')

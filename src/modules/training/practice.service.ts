@@ -164,21 +164,37 @@ function submissionView(s: TrainingSubmissionTable, extra: { traineeName?: strin
   };
 }
 
-/** A trainee uploads a short video for an assignment of their cohort's course. */
-export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId: string, data: Buffer) {
+/**
+ * Whether this trainee may hand in this assignment now. The route asks before it reads the
+ * upload, so nobody without a seat can make the server take in a 200 MB body.
+ */
+export async function checkCanSubmit(ctx: Ctx, assignmentId: string, cohortId: string) {
   const a = await ctx.db.selectFrom('training_assignment').selectAll().where('id', '=', assignmentId).executeTakeFirst();
   if (!a) throw notFound('Assignment');
   const e = await myEnrolment(ctx, cohortId);
   if (!e || e.status !== 'enrolled' || e.course_id !== a.course_id) throw invalid('/query/cohortId', 'You hold no seat in a cohort of this course', 'not_enrolled');
   const pending = await ctx.db.selectFrom('training_submission').select('id').where('assignment_id', '=', a.id).where('user_id', '=', ctx.actor!.userId).where('status', 'in', ['submitted', 'passed']).executeTakeFirst();
-  if (pending) throw conflict('already_submitted', 'You already handed in this assignment; wait for the review (you can upload again if asked to redo it)');
+  if (pending) throw alreadySubmitted();
+  return { a, e };
+}
+
+const alreadySubmitted = () => conflict('already_submitted', 'You already handed in this assignment; wait for the review (you can upload again if asked to redo it)');
+
+/** A trainee uploads a short video for an assignment of their cohort's course. */
+export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId: string, data: Buffer) {
+  const { a, e } = await checkCanSubmit(ctx, assignmentId, cohortId);
   return inTransaction(ctx, async (tx) => {
     const fileId = await storeFile(tx, data, 'assignment_video', e.county_code);
     const row: TrainingSubmissionTable = {
       id: newId('trainingSubmission'), assignment_id: a.id, cohort_id: cohortId, user_id: tx.actor!.userId, file_id: fileId, status: 'submitted', comment: '',
       reviewed_by: null, reviewed_at: null, created_at: nowIso(),
     };
-    await tx.db.insertInto('training_submission').values(row).execute();
+    // The partial unique index settles two hand-ins racing past the check above.
+    await tx.db.insertInto('training_submission').values(row).execute().catch((err: unknown) => {
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) throw alreadySubmitted();
+      throw err;
+    });
     return submissionView(row, { traineeName: e.name, assignmentTitle: a.title });
   });
 }

@@ -277,6 +277,7 @@ export function trainingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       config: { access: 'user' },
       schema: { tags, summary: 'Hand in a short video (mp4/webm/mov) for an assignment; multipart field "file"', consumes: ['multipart/form-data'], params: params('assignmentId'), querystring: Type.Object({ cohortId: S.Id('my cohort') }), response: { 201: S.SubmissionOne } },
     }, async (req, reply) => {
+      await practice.checkCanSubmit(ctx(req), req.params.assignmentId, req.query.cohortId); // before taking in the body
       const data = await readVideoUpload(req, deps, deps.config.videoUploadMaxBytes);
       return reply.status(201).send(await practice.submitAssignment(ctx(req), req.params.assignmentId, req.query.cohortId, data));
     });

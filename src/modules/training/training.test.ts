@@ -102,6 +102,10 @@ describe('courses, lessons, progress and quizzes', () => {
 
     // Progress: a position, then completion; a later position save does not undo completion.
     expect((await u.client.put(`${T}/lessons/${course.video}/progress`, { positionSeconds: 120 })).body).toMatchObject({ positionSeconds: 120, completedAt: null });
+    // Saying "done" two minutes into a five-minute video does not complete it.
+    const early = await u.client.put(`${T}/lessons/${course.video}/progress`, { positionSeconds: 120, completed: true });
+    expectProblem(early, 422, 'validation_failed');
+    expect(early.body.errors[0]).toMatchObject({ pointer: '/body/positionSeconds', code: 'lesson_not_watched' });
     const done = await u.client.put(`${T}/lessons/${course.video}/progress`, { positionSeconds: 300, completed: true });
     expect(done.body.completedAt).not.toBeNull();
     const again = await u.client.put(`${T}/lessons/${course.video}/progress`, { positionSeconds: 10 });
@@ -146,6 +150,12 @@ describe('courses, lessons, progress and quizzes', () => {
   it('refuses bad uploads, bad quizzes, other counties and drafts to trainees', async () => {
     const c = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '草稿课' });
     const m = await op.client.post(`${T}/courses/${c.body.id}/modules`, { title: '一' });
+    // A quiz without questions could never be passed: publishing says which one to fix.
+    const emptyQuiz = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'quiz', title: '空测验' });
+    const refused = await op.client.post(`${T}/courses/${c.body.id}/publish`);
+    expectProblem(refused, 409, 'quiz_without_questions');
+    expect(refused.body.lessonId).toBe(emptyQuiz.body.id);
+    expect((await op.client.delete(`${T}/lessons/${emptyQuiz.body.id}`)).status).toBeLessThan(300);
     const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
     const q = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'quiz', title: '测验' });
     expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, Buffer.from('%PDF-1.4 hello'), 'a.pdf', 'application/pdf'), 415, 'unsupported_file_type');
@@ -546,6 +556,12 @@ describe('more refusals', () => {
     const c = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '空课' });
     expectProblem(await op.client.post(`${T}/courses/${c.body.id}/publish`), 409, 'course_empty');
     const m = await op.client.post(`${T}/courses/${c.body.id}/modules`, { title: '一' });
+    // A quiz without questions could never be passed: publishing says which one to fix.
+    const emptyQuiz = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'quiz', title: '空测验' });
+    const refused = await op.client.post(`${T}/courses/${c.body.id}/publish`);
+    expectProblem(refused, 409, 'quiz_without_questions');
+    expect(refused.body.lessonId).toBe(emptyQuiz.body.id);
+    expect((await op.client.delete(`${T}/lessons/${emptyQuiz.body.id}`)).status).toBeLessThan(300);
     const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
     await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, MP4, 'a.mp4', 'video/mp4');
     expectProblem(await op.client.delete(`${T}/modules/${m.body.id}`), 409, 'module_not_empty');

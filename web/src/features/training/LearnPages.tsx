@@ -239,7 +239,8 @@ export function LessonPage() {
 
   const save = async (completed?: boolean) => {
     if (!l) return;
-    const pos = Math.floor(videoRef.current?.currentTime ?? 0);
+    // At the end, the lesson's declared length (the file may be a second shorter or longer).
+    const pos = completed && l.kind === 'video' && l.durationSeconds ? l.durationSeconds : Math.floor(videoRef.current?.currentTime ?? 0);
     try {
       const r = await trainingApi.progress(l.id, Math.min(pos, l.durationSeconds || pos), completed);
       setSaveError(null);
