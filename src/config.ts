@@ -42,6 +42,7 @@ const EnvSchema = Type.Object({
   MEDIA_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8000, description: 'built-in HTTP-FLV port, bound to 127.0.0.1 only (0 = any free port)' }),
   RECORDINGS_DIR: Type.Optional(Type.String({ minLength: 1, description: 'where hosted sessions are recorded for replay (default DATA_DIR/recordings)' })),
   MEDIA_RECORD: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true' }),
+  MEDIA_HLS: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'true', description: 'built-in: also keep a live HLS copy for players without Media Source Extensions (older iPhones)' }),
   MEDIA_STALL_SECONDS: Type.Integer({ minimum: 1, maximum: 60, default: 3, description: 'no video for this long counts as offline' }),
   MEDIA_INGEST_URL_TEMPLATE: Type.Optional(Type.String({ pattern: '\\{key\\}', description: 'external: what hosts push to, e.g. rtmp://srs.example.cn/live/{key}' })),
   MEDIA_PLAYBACK_URL_TEMPLATE: Type.Optional(Type.String({ pattern: '^https?://.*\\{key\\}', description: 'external: where this server reads HTTP-FLV from, e.g. http://10.0.0.5:8080/live/{key}.flv' })),
@@ -147,6 +148,7 @@ export interface Config {
     server: 'builtin' | 'external' | 'off';
     rtmpPort: number; rtmpBind: string; httpPort: number;
     recordingsDir: string; record: boolean; stallSeconds: number;
+    hls: boolean;
     ingestUrlTemplate: string | undefined; playbackUrlTemplate: string | undefined; hookToken: string | undefined;
   };
   /** Absent: the development provider that logs codes instead of sending them. */
@@ -247,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     media: {
       server: e.MEDIA_SERVER, rtmpPort: e.MEDIA_RTMP_PORT, rtmpBind: e.MEDIA_RTMP_BIND, httpPort: e.MEDIA_HTTP_PORT,
       recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')), record: e.MEDIA_RECORD === 'true', stallSeconds: e.MEDIA_STALL_SECONDS,
+      hls: e.MEDIA_HLS === 'true',
       ingestUrlTemplate: e.MEDIA_INGEST_URL_TEMPLATE, playbackUrlTemplate: e.MEDIA_PLAYBACK_URL_TEMPLATE, hookToken: e.MEDIA_HOOK_TOKEN,
     },
     redisUrl: e.REDIS_URL,

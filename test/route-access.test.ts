@@ -245,6 +245,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   // live video (src/modules/live/video): who may watch is the session's own rule, checked in the service; the hook carries MEDIA_HOOK_TOKEN
   'GET /api/v1/live/sessions/:sessionId/video.flv': 'public',
   'GET /api/v1/live/sessions/:sessionId/replay': 'public',
+  'GET /api/v1/live/sessions/:sessionId/hls/:file': 'public',
   'POST /api/v1/live/media/hook': 'public',
   // live sessions (scheduling, run-of-show, approval, stream key, state, pre-announcement, report)
   'POST /api/v1/live/sessions': ['host', 'trainee'],

@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import querystring from 'node:querystring';
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { FastifyBaseLogger } from 'fastify';
 import NodeMediaServer, { type NmsRtmp, type NmsSession } from 'node-media-server';
 import Context from 'node-media-server/src/core/context.js';
@@ -53,6 +54,7 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
   const opts = config.media;
   const secret = randomBytes(24).toString('hex');
   const publishers = new Map<string, Publisher>();
+  const hls = new Map<string, { proc: ChildProcess; dir: string }>();
   const gated = new WeakSet<object>();
   let nms: NodeMediaServer | null = null;
   let hooks: MediaHooks | null = null;
@@ -130,9 +132,10 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
           forward(packet);
         };
         socket.once('close', () => {
-          if (publishers.get(name) === p) publishers.delete(name);
+          if (publishers.get(name) === p) { publishers.delete(name); stopHls(name); }
           setReceiving(p, false);
         });
+        startHls(name);
         if (decision.record && opts.record && nms) {
           const r = nms.recordServer.startRecord(streamPath(name));
           if (!r.ok && !/already recording/i.test(r.error ?? '')) log.warn({ key: maskKey(name), error: r.error }, 'live recording did not start');
@@ -175,9 +178,35 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
     }
   }
 
+  /**
+   * A live HLS copy (ffmpeg -c copy, no re-encoding: a few % of a core) for players without Media
+   * Source Extensions. 1-s segments cut at keyframes, six kept; a few seconds behind HTTP-FLV.
+   */
+  function startHls(key: string) {
+    stopHls(key);
+    const src = ports && `http://${LOOPBACK}:${ports.http}${streamPath(key)}.flv?sign=${sign(streamPath(key))}`;
+    if (!src || !opts.hls) return;
+    const dir = path.join(opts.recordingsDir, 'hls', createHash('sha256').update(key).digest('hex').slice(0, 32));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', src, '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '6',
+      '-hls_flags', 'delete_segments+independent_segments+omit_endlist', '-hls_segment_filename', path.join(dir, '%d.ts'), path.join(dir, 'index.m3u8')], { stdio: 'ignore' });
+    proc.on('error', (err) => log.warn({ err }, 'no HLS copy of the live stream (is ffmpeg installed?)'));
+    hls.set(key, { proc, dir });
+  }
+
+  function stopHls(key: string) {
+    const h = hls.get(key);
+    if (!h) return;
+    hls.delete(key);
+    h.proc.kill('SIGKILL');
+    setTimeout(() => fs.rmSync(h.dir, { recursive: true, force: true }), 2000).unref();
+  }
+
   function kickKey(key: string) {
     const p = publishers.get(key);
     publishers.delete(key);
+    stopHls(key);
     if (p) {
       destroy(p.session);
       setReceiving(p, false);
@@ -288,6 +317,11 @@ export function builtinMediaServer(config: Config, log: FastifyBaseLogger): Medi
 
     isRecording(key) {
       return !!nms?.recordServer.isRecording(streamPath(key));
+    },
+
+    hlsDir(key) {
+      const h = hls.get(key);
+      return h && fs.existsSync(path.join(h.dir, 'index.m3u8')) ? h.dir : null;
     },
   };
 }

@@ -24,5 +24,6 @@ export function externalMediaServer(config: Config): MediaServer {
     kick() {},
     recordings: () => [],
     isRecording: () => false,
+    hlsDir: () => null,
   };
 }

@@ -30,6 +30,11 @@ export interface MediaServer {
   recordings(streamKey: string): string[];
   /** True while a piece for this key is still being written. */
   isRecording(streamKey: string): boolean;
+  /**
+   * The folder of the live HLS copy of this key's stream (index.m3u8 + 1-s segments), for players
+   * without Media Source Extensions (older iPhones, in-app browsers); null when there is none.
+   */
+  hlsDir(streamKey: string): string | null;
   /** Listening ports once started (builtin), for tests and the log. */
   readonly ports: { rtmp: number; http: number } | null;
 }
@@ -68,6 +73,7 @@ export function offMediaServer(): MediaServer {
     kick() {},
     recordings: () => [],
     isRecording: () => false,
+    hlsDir: () => null,
     ports: null,
   };
 }

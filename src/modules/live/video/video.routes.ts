@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Deps, ctxFromRequest } from '../../../context.js';
 import { AppError } from '../../../platform/http/errors.js';
-import { authorizePublish, sendReplay, setVideoState, streamVideo } from './video.service.js';
+import { authorizePublish, sendHls, sendReplay, setVideoState, streamVideo } from './video.service.js';
 
 const SessionParams = Type.Object({ sessionId: Type.String({ maxLength: 80, description: 'live session id' }) });
 const Binary = (description: string) => Type.String({ format: 'binary', description });
@@ -45,6 +45,16 @@ export function videoRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         params: SessionParams, produces: ['video/x-flv'], response: { 200: Binary('an endless FLV stream') },
       },
     }, async (req, reply) => streamVideo(ctxFromRequest(deps, req), req, reply, req.params.sessionId));
+
+    app.get('/live/sessions/:sessionId/hls/:file', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['live'],
+        summary: "The live video as HLS (index.m3u8 and its 1-s segments) for players without Media Source Extensions (older iPhones, some in-app browsers); built-in media server only, a few seconds more delay than video.flv. Same checks as video.flv",
+        params: Type.Object({ sessionId: SessionParams.properties.sessionId, file: Type.String({ pattern: '^(index\\.m3u8|[0-9]{1,9}\\.ts)$', description: 'index.m3u8 or a segment' }) }),
+        produces: ['application/vnd.apple.mpegurl', 'video/mp2t'], response: { 200: Binary('the playlist or a segment') },
+      },
+    }, async (req, reply) => sendHls(ctxFromRequest(deps, req), reply, req.params.sessionId, req.params.file));
 
     app.get('/live/sessions/:sessionId/replay', {
       config: { access: 'public' },

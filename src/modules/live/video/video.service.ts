@@ -167,6 +167,16 @@ const offline = (detail: string, extra: Record<string, unknown> = {}) => new App
  * shows "主播暂时离开" and comes back by itself.
  */
 export async function streamVideo(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, sessionId: string): Promise<FastifyReply> {
+  const { s, key, receiving } = await liveSource(ctx, sessionId);
+  const media = ctx.deps.media;
+  const source = receiving ? media.playbackSource(key) : null;
+  if (!source) throw offline('No video is arriving from the host right now');
+  if (req.method === 'HEAD') return reply.type('video/x-flv').header('cache-control', 'no-store').send();
+  return proxyFlv(ctx, req, reply, s.id, source);
+}
+
+/** The checks every live playback path makes: visibility, the session's state, the active key. */
+async function liveSource(ctx: Ctx, sessionId: string): Promise<{ s: LiveSessionTable; key: string; receiving: boolean }> {
   const { s, staff } = await visibleSession(ctx, sessionId);
   if (s.kind === 'external') throw new AppError(409, 'external_session', 'This session is streamed on another platform; open it there', [], { platform: s.platform, externalUrl: s.external_url });
   if (s.status === 'ended') throw new AppError(409, 'session_ended', s.replay_path ? 'The session has ended; watch the replay' : 'The session has ended', [], { hasReplay: !!s.replay_path });
@@ -175,11 +185,30 @@ export async function streamVideo(ctx: Ctx, req: FastifyRequest, reply: FastifyR
   const media = ctx.deps.media;
   const key = await ctx.db.selectFrom('live_stream_key').select('stream_key').where('session_id', '=', s.id).where('revoked_at', 'is', null).executeTakeFirst();
   if (!key || media.kind === 'off') throw offline('No video is arriving from the host right now');
-  const receiving = media.isReceiving(key.stream_key) ?? s.video_state === 'receiving';
-  const source = receiving ? media.playbackSource(key.stream_key) : null;
-  if (!source) throw offline('No video is arriving from the host right now');
-  if (req.method === 'HEAD') return reply.type('video/x-flv').header('cache-control', 'no-store').send();
+  return { s, key: key.stream_key, receiving: media.isReceiving(key.stream_key) ?? s.video_state === 'receiving' };
+}
 
+/**
+ * The live HLS copy (index.m3u8 and its segments) for players without Media Source Extensions,
+ * with the same checks as the FLV route. A few seconds more delay than HTTP-FLV.
+ */
+export async function sendHls(ctx: Ctx, reply: FastifyReply, sessionId: string, file: string): Promise<FastifyReply> {
+  const { key, receiving } = await liveSource(ctx, sessionId);
+  const dir = receiving ? ctx.deps.media.hlsDir(key) : null;
+  if (!dir) throw offline('No video is arriving from the host right now');
+  const playlist = file === 'index.m3u8';
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(path.join(dir, playlist ? 'index.m3u8' : `${Number.parseInt(file, 10)}.ts`));
+  } catch {
+    throw new AppError(404, 'not_found', 'That part of the live video is gone; reload the playlist');
+  }
+  return reply.type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t')
+    .header('cache-control', playlist ? 'no-store' : 'private, max-age=60').send(data);
+}
+
+async function proxyFlv(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, sessionId: string, source: string): Promise<FastifyReply> {
+  const s = { id: sessionId };
   const upstream = await openUpstream(source).catch((err: unknown) => {
     req.log.warn({ err }, 'media server did not answer');
     throw offline('The video cannot be reached right now');

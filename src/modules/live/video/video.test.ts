@@ -123,6 +123,32 @@ describe('ingest and playback', () => {
     await Promise.all([p1.stop(), p2.stop()]);
   });
 
+  it('keeps a live HLS copy for players without Media Source Extensions, behind the same checks', async () => {
+    const s = await makeLiveSession(t.deps, host.id, COUNTY_A);
+    const hls = (file: string) => `/api/v1/live/sessions/${s.id}/hls/${file}`;
+    const p = push(s.key);
+    await waitFor('video', async () => (await state(s.id)).video_state === 'receiving');
+    const playlist = await waitFor('a playlist with segments', async () => {
+      const r = await t.client().get(hls('index.m3u8'));
+      return r.status === 200 && /\d+\.ts/.test(String(r.body)) ? r : null;
+    }, 15_000, 300);
+    expect(playlist.headers['content-type']).toBe('application/vnd.apple.mpegurl');
+    expect(playlist.headers['cache-control']).toBe('no-store');
+    expect(String(playlist.body)).toContain('#EXTM3U');
+    expect(String(playlist.body)).not.toContain(s.key);
+    const segment = /^(\d+\.ts)$/m.exec(String(playlist.body))![1]!;
+    const seg = await t.client().get(hls(segment));
+    expect(seg.status).toBe(200);
+    expect(seg.headers['content-type']).toBe('video/mp2t');
+    expect(seg.raw.rawPayload[0]).toBe(0x47); // MPEG-TS sync byte
+    expect((await t.client().get(hls('../index.m3u8'))).status).toBeGreaterThanOrEqual(400);
+    expect((await t.client().get(hls('evil.sh'))).status).toBe(400);
+    expectProblem(await t.client().get(hls('999999.ts')), 404, 'not_found');
+    await p.stop();
+    await waitFor('offline', async () => (await state(s.id)).video_state === 'offline');
+    expectProblem(await t.client().get(hls('index.m3u8')), 409, 'video_offline');
+  });
+
   it('a stalled publisher (socket open, no packets) goes offline within the stall window and back when packets resume', async () => {
     const s = await makeLiveSession(t.deps, host.id, COUNTY_A);
     const p = push(s.key);

@@ -14,7 +14,7 @@ import type { LiveSessionTable } from '../live.tables.js';
 export function builtinMediaConfig(stallSeconds = 2): Config['media'] {
   return {
     server: 'builtin', rtmpPort: 0, rtmpBind: '127.0.0.1', httpPort: 0,
-    recordingsDir: fs.mkdtempSync(path.join(os.tmpdir(), 'fengshou-rec-')), record: true, stallSeconds,
+    recordingsDir: fs.mkdtempSync(path.join(os.tmpdir(), 'fengshou-rec-')), record: true, stallSeconds, hls: true,
     ingestUrlTemplate: undefined, playbackUrlTemplate: undefined, hookToken: undefined,
   };
 }

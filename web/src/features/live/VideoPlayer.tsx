@@ -14,6 +14,8 @@ import { useI18n } from '../../i18n';
  *   stops; the player shows "主播暂时离开" and tries again by itself, at once when the room's
  *   `session` event says video is arriving (`videoState`), otherwise with a growing pause.
  * - Sound: phones only autoplay muted, so it starts muted with a "tap for sound" button.
+ * - Without Media Source Extensions (iPhones before iOS 17.1, some in-app browsers) it plays the
+ *   server's live HLS copy natively, a few seconds further behind.
  *
  * - Over: when the route says the session has ended, was cancelled, is on another platform or
  *   is not there, the player says so and stops retrying.
@@ -58,8 +60,11 @@ export function videoUrl(sessionId: string): string {
 export function VideoPlayer({ sessionId, src, videoState, onStateChange, className, style }: VideoPlayerProps) {
   const { t } = useI18n();
   const url = src ?? (sessionId ? videoUrl(sessionId) : null);
+  // Without Media Source Extensions (older iPhones, some in-app browsers) the server's HLS copy plays natively.
+  const hlsUrl = !src && sessionId ? `/api/v1/live/sessions/${encodeURIComponent(sessionId)}/hls/index.m3u8` : null;
+  const [mode] = useState<'mse' | 'hls' | 'none'>(() => (supported() ? 'mse' : hlsUrl && nativeHls() ? 'hls' : 'none'));
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useState<PlayerState>(() => (supported() ? 'connecting' : 'unsupported'));
+  const [state, setState] = useState<PlayerState>(() => (mode === 'none' ? 'unsupported' : 'connecting'));
   const [muted, setMuted] = useState(true);
   const [needsTap, setNeedsTap] = useState(false);
   // Bumped to tear the player down and build a new one (retry, stall, stream back).
@@ -92,9 +97,9 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!video || !url || !supported()) return;
+    if (!video || !url || mode === 'none') return;
     let disposed = false;
-    const player = mpegts.createPlayer(
+    const player = mode === 'hls' ? nativePlayer(video, hlsUrl!) : mpegts.createPlayer(
       // Audio and video presence come from the FLV header, which the server sets from the stream.
       { type: 'flv', isLive: true, url },
       {
@@ -174,7 +179,7 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
       }
       player.destroy();
     };
-  }, [url, attempt, report, scheduleRetry]);
+  }, [url, hlsUrl, mode, attempt, report, scheduleRetry]);
 
   useEffect(() => () => { if (retryTimer.current) clearTimeout(retryTimer.current); }, []);
 
@@ -210,6 +215,34 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
       )}
     </div>
   );
+}
+
+function nativeHls(): boolean {
+  try {
+    return typeof document !== 'undefined' && document.createElement('video').canPlayType('application/vnd.apple.mpegurl') !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The calls made on an mpegts.js player, over the browser's own HLS playback (errors and ends map to the same handlers). */
+function nativePlayer(video: HTMLVideoElement, src: string) {
+  const offs: (() => void)[] = [];
+  return {
+    on(event: string, fn: () => void) {
+      const name = event === mpegts.Events.ERROR ? 'error' : event === mpegts.Events.LOADING_COMPLETE ? 'ended' : null;
+      if (!name) return;
+      video.addEventListener(name, fn);
+      offs.push(() => video.removeEventListener(name, fn));
+    },
+    attachMediaElement() {},
+    load() { video.src = src; video.load(); },
+    play(): Promise<void> { return video.play(); },
+    pause() { video.pause(); },
+    unload() { video.removeAttribute('src'); video.load(); },
+    detachMediaElement() {},
+    destroy() { offs.forEach((off) => off()); },
+  };
 }
 
 function supported(): boolean {
