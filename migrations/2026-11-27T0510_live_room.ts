@@ -47,6 +47,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('live_flash_sale_buyer_pk', ['sale_id', 'user_id'])
     .execute();
 
+  // Units each buyer has taken of a run-of-show item (LIVE_MAX_PER_BUYER caps it), so one viewer
+  // cannot reserve a room's whole stock with unpaid orders.
+  await db.schema
+    .createTable('live_item_buyer')
+    .addColumn('item_id', 'text', (c) => c.notNull().references('live_session_item.id'))
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('quantity', 'integer', (c) => c.notNull().check(sql`quantity >= 0`))
+    .addPrimaryKeyConstraint('live_item_buyer_pk', ['item_id', 'user_id'])
+    .execute();
+
   await db.schema
     .createTable('live_comment')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -85,7 +95,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['live_ban', 'live_comment', 'live_flash_sale_buyer', 'live_flash_sale']) {
+  for (const t of ['live_ban', 'live_comment', 'live_item_buyer', 'live_flash_sale_buyer', 'live_flash_sale']) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

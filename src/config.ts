@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   AFTERSALES_ESCALATE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48, description: 'hours without a supplier answer after which a buyer may take an after-sales case to the center' }),
   FLASH_SALE_LEAD_SECONDS: Type.Integer({ minimum: 3, maximum: 60, default: 10, description: 'how far ahead a flash sale start is announced, so slow streams see the same countdown' }),
   LIVE_SENSITIVE_WORDS: Type.Optional(Type.String({ maxLength: 20000, description: 'extra words the live-comment filter holds back, separated by commas or new lines' })),
+  LIVE_MAX_PER_BUYER: Type.Integer({ minimum: 1, maximum: 999, default: 20, description: 'units one buyer may take of one run-of-show item in a session (flash sales have their own limit)' }),
   LIVE_COMMENTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 600, default: 20, description: 'comments one viewer may post in one live room per minute' }),
   RTMP_PUBLIC_URL: Type.String({ pattern: '^rtmps?://[^\\s]+$', default: 'rtmp://localhost:1935/live', description: 'the RTMP ingest address hosts paste into OBS, without the stream key' }),
   MEDIA_SERVER: Type.Union([Type.Literal('builtin'), Type.Literal('external'), Type.Literal('off')], { default: 'builtin', description: 'live video: the built-in RTMP server, an external media server (SRS, nginx-http-flv, a cloud service), or none' }),
@@ -139,6 +140,8 @@ export interface Config {
   readonly flashSaleLeadSeconds: number;
   /** Live room: words held back by the comment filter on top of the built-in list. */
   readonly liveSensitiveWords: readonly string[];
+  /** Live room: units one buyer may take of one run-of-show item in a session. */
+  readonly liveMaxPerBuyer: number;
   /** Live room: comments per viewer per room per minute. */
   readonly liveCommentsPerMinute: number;
   /** The RTMP ingest address shown to hosts (rtmp://host:1935/live); the stream key is appended. */
@@ -244,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     aftersalesEscalateHours: e.AFTERSALES_ESCALATE_HOURS,
     flashSaleLeadSeconds: e.FLASH_SALE_LEAD_SECONDS,
     liveSensitiveWords: (e.LIVE_SENSITIVE_WORDS ?? '').split(/[,，\n]/).map((w) => w.trim()).filter(Boolean),
+    liveMaxPerBuyer: e.LIVE_MAX_PER_BUYER,
     liveCommentsPerMinute: e.LIVE_COMMENTS_PER_MINUTE,
     rtmpPublicUrl: e.RTMP_PUBLIC_URL.replace(/\/$/, ''),
     media: {

@@ -138,31 +138,23 @@ async function placeInTransaction(tx: Ctx, s: SessionRow, item: ItemRow, sale: S
   if (sku.archived_at || sku.product_status !== 'on_sale' || sku.supplier_status !== 'active') {
     throw invalid('/body/itemId', 'This product is no longer on sale', 'not_on_sale');
   }
-  const unitFen = sale ? sale.price_fen : item.live_price_fen;
-  const itemsFen = unitFen * input.quantity;
-  const policy = await tx.db.selectFrom('shipping_policy').selectAll().where('supplier_id', '=', sku.supplier_id).executeTakeFirst();
-  const provinceCode = address.region_code.slice(0, 2);
-  const quote = quoteShipping(policy, provinceCode, sku.weight_g * input.quantity, itemsFen);
-  if (quote.feeFen === null) {
-    const province = tx.deps.regions.get(provinceCode)?.name ?? provinceCode;
-    throw new AppError(422, 'region_not_delivered', `${sku.supplier_name} does not deliver to ${province}`, [{ pointer: '/body/addressId', detail: 'not delivered to this province', code: 'region_not_delivered' }], { provinceCode });
-  }
-
   // Reserve: one conditional decrement of the session's (or the sale's) own stock.
   let stockLeft: number;
+  let unitFen: number;
   if (sale) {
     const nowMs = Date.now();
     assertFlashSaleOpen(sale, nowMs);
     const row = await tx.db.updateTable('live_flash_sale')
       .set((eb) => ({ stock_left: eb('stock_left', '-', input.quantity), updated_at: now }))
       .where('id', '=', sale.id).where('status', '=', 'announced').where('stock_left', '>=', input.quantity)
-      .returning('stock_left').executeTakeFirst();
+      .returning(['stock_left', 'price_fen']).executeTakeFirst();
     if (!row) {
       const cur = await tx.db.selectFrom('live_flash_sale').select(['stock_left', 'status']).where('id', '=', sale.id).executeTakeFirstOrThrow();
       if (cur.status === 'closed') throw new AppError(409, 'flash_sale_closed', 'This flash sale is over');
       throw soldOut(cur.stock_left);
     }
     stockLeft = row.stock_left;
+    unitFen = row.price_fen;
     const limit = sale.per_buyer_limit;
     const counted = await tx.db.insertInto('live_flash_sale_buyer').values({ sale_id: sale.id, user_id: buyerId, quantity: input.quantity })
       .onConflict((oc) => oc.columns(['sale_id', 'user_id'])
@@ -174,15 +166,36 @@ async function placeInTransaction(tx: Ctx, s: SessionRow, item: ItemRow, sale: S
         [{ pointer: '/body/quantity', detail: `limit ${limit}`, code: 'purchase_limit' }], { limit });
     }
   } else {
+    // The price is the one in force when the stock is taken, read by the same statement.
     const row = await tx.db.updateTable('live_session_item')
       .set((eb) => ({ stock_left: eb('stock_left', '-', input.quantity), updated_at: now }))
       .where('id', '=', item.id).where('stock_left', '>=', input.quantity)
-      .returning('stock_left').executeTakeFirst();
+      .returning(['stock_left', 'live_price_fen']).executeTakeFirst();
     if (!row) {
       const cur = await tx.db.selectFrom('live_session_item').select('stock_left').where('id', '=', item.id).executeTakeFirstOrThrow();
       throw soldOut(cur.stock_left);
     }
     stockLeft = row.stock_left;
+    unitFen = row.live_price_fen;
+    // One viewer cannot hold a room's stock with unpaid orders: a cap per buyer and item, counted by conditional upsert.
+    const cap = tx.deps.config.liveMaxPerBuyer;
+    const overCap = () => new AppError(409, 'purchase_limit', `Each buyer may take at most ${cap} of this item in this live session`,
+      [{ pointer: '/body/quantity', detail: `limit ${cap}`, code: 'purchase_limit' }], { limit: cap });
+    if (input.quantity > cap) throw overCap();
+    const taken = await tx.db.insertInto('live_item_buyer').values({ item_id: item.id, user_id: buyerId, quantity: input.quantity })
+      .onConflict((oc) => oc.columns(['item_id', 'user_id'])
+        .doUpdateSet((eb) => ({ quantity: eb(eb.ref('live_item_buyer.quantity'), '+', input.quantity) }))
+        .where('live_item_buyer.quantity', '<=', cap - input.quantity))
+      .returning('quantity').executeTakeFirst();
+    if (!taken) throw overCap();
+  }
+  const itemsFen = unitFen * input.quantity;
+  const policy = await tx.db.selectFrom('shipping_policy').selectAll().where('supplier_id', '=', sku.supplier_id).executeTakeFirst();
+  const provinceCode = address.region_code.slice(0, 2);
+  const quote = quoteShipping(policy, provinceCode, sku.weight_g * input.quantity, itemsFen);
+  if (quote.feeFen === null) {
+    const province = tx.deps.regions.get(provinceCode)?.name ?? provinceCode;
+    throw new AppError(422, 'region_not_delivered', `${sku.supplier_name} does not deliver to ${province}`, [{ pointer: '/body/addressId', detail: 'not delivered to this province', code: 'region_not_delivered' }], { provinceCode });
   }
   // The SKU's own per-buyer limit holds in the room too (the orders module's cancel gives the count back).
   if (sku.max_per_buyer !== null) {

@@ -115,7 +115,9 @@ export function flashSaleEvent(f: LiveFlashSaleTable) {
 
 export function commentView(c: LiveCommentTable & { user_name: string }, opts: { full: boolean }) {
   return {
-    id: c.id, userLabel: maskName(c.user_name), text: c.text, at: c.created_at, fromHost: c.author_kind !== 'viewer', status: c.status,
+    // A held comment looks like any other to its author: a spammer is not told which words the filter caught.
+    id: c.id, userLabel: maskName(c.user_name), text: c.text, at: c.created_at, fromHost: c.author_kind !== 'viewer',
+    status: !opts.full && c.status === 'held' ? 'visible' as const : c.status,
     replyToId: c.reply_to_id,
     // The author's id only to those who moderate (mute or ban needs it).
     ...(opts.full ? { userId: c.user_id, flaggedWords: c.flagged_words ? c.flagged_words.split(',') : [] } : {}),

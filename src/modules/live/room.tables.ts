@@ -43,6 +43,13 @@ export interface LiveFlashSaleBuyerTable {
   quantity: number;
 }
 
+/** Units a buyer has taken of one run-of-show item, capped by LIVE_MAX_PER_BUYER. */
+export interface LiveItemBuyerTable {
+  item_id: string;
+  user_id: string;
+  quantity: number;
+}
+
 export interface LiveCommentTable {
   id: string;
   session_id: string;
@@ -79,6 +86,7 @@ export interface LiveBanTable {
 export interface RoomTables {
   live_flash_sale: LiveFlashSaleTable;
   live_flash_sale_buyer: LiveFlashSaleBuyerTable;
+  live_item_buyer: LiveItemBuyerTable;
   live_comment: LiveCommentTable;
   live_ban: LiveBanTable;
 }
