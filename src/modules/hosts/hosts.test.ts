@@ -626,6 +626,28 @@ describe('performance', () => {
     expectProblem(await op.client.get(`/api/v1/host-performance?countyCode=${COUNTY_A}&from=2020-01-01&to=${to}`), 422, 'validation_failed');
   });
 
+  it('the county cap also bounds a selection-base rate when the commission is booked', async () => {
+    // County B: cap 8 %, a product whose selection-base rate is 12 %, a host with no policy (the selection rate applies).
+    expect((await adminB.client.put(`/api/v1/host-settings/${COUNTY_B}`, { maxCommissionBp: 800 })).status).toBe(200);
+    const sb = await makeSupplier(t, { countyCode: COUNTY_B, name: '抚松人参' });
+    await makeLicence(t, opB.client, sb, 'produce_certificate');
+    const supplierB = await makeUser(t, [{ role: 'supplier', supplierId: sb, prefix: COUNTY_B }], '人参社长');
+    const p = await makeProduct(t, opB.client, sb, { title: '林下参', village: VILLAGE_B, skus: [{ priceFen: 10_000, stock: 50 }], publish: true });
+    expect((await opB.client.put(`/api/v1/products/${p.id}/selection`, { suggestedPriceFen: 10_000, commissionRateBp: 1200, sellingPoints: [], sampleQuantity: 0 })).status).toBe(200);
+    const b = await makeUser(t, [{ role: 'buyer' }], '买家');
+    const addr = await b.client.post('/api/v1/me/addresses', { recipientName: '张三', phone: '13812345678', regionCode: '110105', detail: '幸福路1号' });
+    const c = await b.client.request('POST', '/api/v1/checkouts', { items: [{ skuId: p.skuIds[0], quantity: 1 }], addressId: addr.body.id }, { 'idempotency-key': `k-${randomUUID()}` });
+    await handlePaymentEvent(t.deps, { kind: 'paid', eventId: randomUUID(), provider: 'sandbox', outTradeNo: c.body.paymentNo, transactionId: `tx-${randomUUID()}`, amountFen: c.body.totalFen, paidAt: nowIso(), duplicate: false });
+    const orderId = c.body.orders[0].id as string;
+    await t.deps.db.updateTable('shop_order').set({ host_user_id: hostB.id, source_kind: 'live' }).where('id', '=', orderId).execute();
+    expect((await supplierB.client.post(`/api/v1/fulfilment/orders/${orderId}/ship`, { carrier: 'ZTO', trackingNo: `7${Date.now()}` })).status).toBe(200);
+    expect((await b.client.post(`/api/v1/orders/${orderId}/confirm-receipt`)).status).toBe(200);
+    const split = await opB.client.get(`/api/v1/settlement/orders/${orderId}/split`);
+    expect(split.body.hostCommissionFen).toBe(800);
+    const perf = await opB.client.get(`/api/v1/host-performance?countyCode=${COUNTY_B}&from=${from}&to=${to}`);
+    expect(perf.body.items.find((i: { hostUserId: string }) => i.hostUserId === hostB.id).commissionFen).toBe(800);
+  });
+
   it("the host's own dashboard: its figures, rank and daily sales; not another host's", async () => {
     const mine = await host.client.get(`/api/v1/hosts/${host.id}/performance?from=${from}&to=${to}`);
     expect(mine.status, JSON.stringify(mine.body)).toBe(200);

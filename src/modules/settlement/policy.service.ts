@@ -203,7 +203,7 @@ export async function setFundPayee(ctx: Ctx, countyCode: string, fund: Fund, p: 
  * sold it; a regular host's commission; or, for an official (who earns nothing), the same share
  * pledged to the charity and development funds by its split. Each line's rule is the host's
  * override for the product, else for its category, else the host's default (the selection-base
- * rate of the product when the host has no policy), capped at 50 % of the line. Shipping is not
+ * rate of the product when the host has no policy), capped at the county's cap (at most 50 %) of the line. Shipping is not
  * commissioned. When part of the order was refunded before completion, the share is scaled to
  * what the buyer kept, rounded down.
  */
@@ -215,6 +215,8 @@ export async function hostShareFor(ctx: Ctx, order: Pick<ShopOrderTable, 'id' | 
     .leftJoin('product', 'product.id', 'order_item.product_id')
     .select(['order_item.line_fen', 'order_item.quantity', 'order_item.product_id', 'product.category_code', 'selection_item.commission_rate_bp'])
     .where('order_item.order_id', '=', order.id).execute();
+  // The county's cap also bounds what a selection-base rate (set in the catalog) would give.
+  const capBp = Math.min(MAX_RATE_BP, await commissionCapBp(ctx, order.county_code));
   let full = 0;
   for (const l of lines) {
     const rule = overrides.find((o) => o.scope === 'product' && o.target === l.product_id)
@@ -223,7 +225,7 @@ export async function hostShareFor(ctx: Ctx, order: Pick<ShopOrderTable, 'id' | 
     const share = rule.basis === 'selection' ? applyBasisPoints(l.line_fen, l.commission_rate_bp ?? 0)
       : rule.basis === 'rate' ? applyBasisPoints(l.line_fen, rule.rate_bp)
         : rule.fixed_fen * l.quantity;
-    full += Math.min(share, applyBasisPoints(l.line_fen, MAX_RATE_BP));
+    full += Math.min(share, applyBasisPoints(l.line_fen, capBp));
   }
   const keptFen = Math.max(0, order.items_fen - order.refunded_fen);
   const shareFen = keptFen >= order.items_fen || order.items_fen === 0 ? full : Number((BigInt(full) * BigInt(keptFen)) / BigInt(order.items_fen));
