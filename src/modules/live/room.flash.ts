@@ -92,9 +92,13 @@ export async function startFlashSale(ctx: Ctx, sessionId: string, saleId: string
 /** Closes the sale (draft or running) and gives what is left back to its item. Closing twice is a 409. */
 export async function closeFlashSale(ctx: Ctx, sessionId: string, saleId: string) {
   const { s, sale } = await loadSale(ctx, sessionId, saleId);
-  const closed = await inTransaction(ctx, (tx) => closeInTransaction(tx, sale.id));
-  if (!closed) throw new AppError(409, 'invalid_transition', 'This flash sale is already closed', [], { from: 'closed', to: 'closed' });
-  await recordAudit(ctx, { action: 'live.flash_sale_closed', targetType: 'live_flash_sale', targetId: sale.id, countyCode: s.county_code, detail: { returned: closed.sale.stock_returned } });
+  const closed = await inTransaction(ctx, async (tx) => {
+    const c = await closeInTransaction(tx, sale.id);
+    if (!c) throw new AppError(409, 'invalid_transition', 'This flash sale is already closed', [], { from: 'closed', to: 'closed' });
+    // In the same transaction as the close it records.
+    await recordAudit(tx, { action: 'live.flash_sale_closed', targetType: 'live_flash_sale', targetId: sale.id, countyCode: s.county_code, detail: { returned: c.sale.stock_returned } });
+    return c;
+  });
   const rt = ctx.deps.realtime;
   rt.publish(liveRoom(s.id), flashSaleEvent(closed.sale));
   rt.publish(liveRoom(s.id), { type: 'stock', data: { items: [{ itemId: closed.sale.item_id, stockLeft: closed.itemStockLeft }] } });
