@@ -63,8 +63,7 @@ async function admit(deps: Deps, sessionId: string, actor: Actor | null, req: Fa
       .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', nowIso())]))
       .executeTakeFirst();
     if (ban) {
-      req.log.warn({ sessionId: s.id, userId: actor.userId }, 'banned viewer refused at the live socket');
-      deps.log.warn({ sessionId: s.id, userId: actor.userId }, 'banned viewer refused at the live socket');
+      deps.log.warn({ reqId: req.id, sessionId: s.id, userId: actor.userId, ip: req.ip }, 'banned viewer refused at the live socket');
       return { ok: false, code: LIVE_CLOSE.forbidden, reason: 'banned', status: 403, problem: 'live_banned' };
     }
   }
