@@ -21,6 +21,7 @@ describe('host roster: console and the host’s phone pages', () => {
   let h: Harness;
   let operator: MadeUser;
   let host: MadeUser;
+  let supplierUser: MadeUser;
   const products: string[] = [];
   const idNumber = idFor(addDays(`${Number(bizDate().slice(0, 4)) - 38}${bizDate().slice(4)}`, -3));
 
@@ -29,13 +30,14 @@ describe('host roster: console and the host’s phone pages', () => {
     ({ operator } = await makeCounty(h.t));
     const supplierId = await makeSupplier(h.t, { name: '靖宇蓝莓合作社（主播测试）' });
     await makeLicence(h.t, operator.client, supplierId, 'produce_certificate', 'verified');
-    for (const title of ['长白山野生蓝莓', '林下黑木耳']) {
+    for (const title of ['长白山野生蓝莓', '林下黑木耳', '椴树雪蜜']) {
       const p = await makeProduct(h.t, operator.client, supplierId, { title, skus: [{ spec: '500g', priceFen: 3990, stock: 100 }], publish: true });
       const s = await operator.client.put(`/api/v1/products/${p.id}/selection`, { suggestedPriceFen: 3990, commissionRateBp: 1200, sellingPoints: ['长白山'], sampleQuantity: 2 });
       expect(s.status).toBe(200);
       products.push(p.id);
     }
     host = await makeUser(h.t, [{ role: 'host', prefix: COUNTY_A }], '王秀兰');
+    supplierUser = await makeUser(h.t, [{ role: 'supplier', supplierId, prefix: COUNTY_A }], '蓝莓社长');
     // A small cohort for the funnel chart: two people enrolled, one attended.
     const db = h.t.deps.db;
     const now = nowIso();
@@ -155,5 +157,45 @@ describe('host roster: console and the host’s phone pages', () => {
     expect(html).not.toContain('王秀兰');
     await shot(page, 'hr6-public-host', true);
     expect(errors).toEqual([]);
+  });
+
+  it('a supplier invites the host, the operator approves into the showcase, the supplier ships the samples', async () => {
+    const sup = await newPage(h, { width: 1366, height: 900 });
+    await signInConsole(h, sup.page, supplierUser.phone, PASSWORD);
+    await sup.page.getByRole('menuitem', { name: '带货撮合' }).click();
+    await sup.page.getByTestId('invite-host').click();
+    const drawer = sup.page.locator('.ant-drawer').filter({ hasText: '邀请主播带货' });
+    await drawer.waitFor();
+    await drawer.locator('.ant-select').first().click();
+    await sup.page.locator('.ant-select-item-option', { hasText: '椴树雪蜜' }).click();
+    await drawer.getByTestId('invite-host-pick').click();
+    await sup.page.locator('.ant-select-item-option', { hasText: '蓝莓秀兰' }).click();
+    await drawer.getByRole('button', { name: '发送邀请' }).click();
+    await sup.page.locator('tr', { hasText: '椴树雪蜜' }).getByTestId('match-status').getByText('待审核').waitFor();
+
+    const op = await newPage(h, { width: 1366, height: 900 });
+    await signInConsole(h, op.page, operator.phone, PASSWORD);
+    await op.page.goto(`${h.baseUrl}/admin/hosts/matches`);
+    await op.page.locator('tr', { hasText: '椴树雪蜜' }).getByTestId('match-approve').click();
+    await op.page.locator('.ant-modal-confirm').getByRole('button', { name: /^通\s*过$/ }).click();
+    await op.page.getByText('已通过，商品已进入主播橱窗').waitFor();
+    const inShowcase = await h.t.deps.db.selectFrom('host_showcase_item').select('product_id').where('host_user_id', '=', host.id).where('product_id', '=', products[2]!).execute();
+    expect(inShowcase).toHaveLength(1);
+    await shot(op.page, 'hr7-matches');
+
+    await sup.page.getByRole('menuitem', { name: '寄样' }).click();
+    const row = sup.page.locator('tr', { hasText: '林下黑木耳' });
+    await row.getByTestId('sample-ship').click();
+    const modal = sup.page.locator('.ant-modal').filter({ hasText: '寄出「林下黑木耳」样品' });
+    await modal.getByTestId('sample-carrier').click();
+    await sup.page.locator('.ant-select-item-option', { hasText: '中通快递' }).click();
+    await modal.getByTestId('sample-tracking').fill('73123456789012');
+    await modal.getByRole('button', { name: '寄出样品' }).click();
+    await sup.page.getByText('已登记寄出').waitFor();
+    const sample = await h.t.deps.db.selectFrom('host_sample_request').select(['status', 'carrier', 'tracking_no']).executeTakeFirstOrThrow();
+    expect(sample).toEqual({ status: 'shipped', carrier: 'ZTO', tracking_no: '73123456789012' });
+    await shot(sup.page, 'hr8-samples');
+    expect(sup.errors).toEqual([]);
+    expect(op.errors).toEqual([]);
   });
 });
