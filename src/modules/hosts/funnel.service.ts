@@ -188,6 +188,10 @@ export async function funnelPeopleView(ctx: Ctx, f: FunnelFilter & { stoppedBefo
       lastFollowup: last ? { reasonCode: last.reason_code, stage: last.stage, note: last.note, calledOn: last.called_on } : null,
     };
   }).filter((p) => !f.stoppedBefore || p.stoppedBefore === f.stoppedBefore);
+  // Full phone numbers of trainees are a sensitive read, logged like the cohort roster's.
+  if (center && items.length) {
+    await recordAudit(ctx, { action: 'hosts.funnel_people_read', targetType: 'county', targetId: f.countyCode, countyCode: f.countyCode, detail: { people: items.length, cohortId: f.cohortId ?? null, stoppedBefore: f.stoppedBefore ?? null } });
+  }
   return { countyCode: f.countyCode, items };
 }
 

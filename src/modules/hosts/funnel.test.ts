@@ -162,6 +162,9 @@ describe('the funnel', () => {
     expect(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10'].map(stop)).toEqual([null, 'active_90', null, null, 'first_live', 'attended', 'certified', 'attended', 'active_30', 'attended']);
     const p8 = r.body.items.find((p: { enrolmentId: string }) => p.enrolmentId === people.P8!.enrolmentId);
     expect(p8.phone).toMatch(/^1\d{10}$/);
+    // Full phones are a sensitive read: the audit log says who saw how many.
+    const readAudit = await t.deps.db.selectFrom('audit_log').select(['action', 'actor_id']).where('action', '=', 'hosts.funnel_people_read').execute();
+    expect(readAudit.length).toBeGreaterThanOrEqual(1);
     expect((await official.client.get(`/api/v1/host-funnel/people?countyCode=${COUNTY_A}`)).body.items[0].phone).toMatch(/^\d{3}\*{4}\d{4}$/);
     const only = await op.client.get(`/api/v1/host-funnel/people?countyCode=${COUNTY_A}&stoppedBefore=attended`);
     expect(only.body.items).toHaveLength(3);

@@ -115,6 +115,10 @@ describe('host profiles (主播矩阵)', () => {
     expect((await op.client.get(`/api/v1/hosts?countyCode=${COUNTY_A}&kind=returned_youth`)).body.items.map((i: { hostUserId: string }) => i.hostUserId)).toEqual([host2.id]);
     expect((await opB.client.get(`/api/v1/hosts?countyCode=${COUNTY_A}`)).body.items).toEqual([]);
     expect((await official.client.get(`/api/v1/hosts?countyCode=${COUNTY_A}`)).body.items.length).toBeGreaterThanOrEqual(5);
+    // The center finds a host by phone; an official cannot use the search to unmask a number.
+    const last8 = host.phone.slice(-8);
+    expect((await op.client.get(`/api/v1/hosts?countyCode=${COUNTY_A}&q=${last8}`)).body.items.map((i: { hostUserId: string }) => i.hostUserId)).toContain(host.id);
+    expect((await official.client.get(`/api/v1/hosts?countyCode=${COUNTY_A}&q=${last8}`)).body.items.map((i: { hostUserId: string }) => i.hostUserId)).not.toContain(host.id);
   });
 
   it('a host reads and edits its own profile; not another host\'s', async () => {

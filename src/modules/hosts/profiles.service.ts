@@ -110,6 +110,8 @@ export async function listRoster(ctx: Ctx, q: { countyCode: string; kind?: HostP
   const policies = await ctx.db.selectFrom('host_policy').select(['host_user_id', 'kind']).where('county_code', '=', q.countyCode).execute();
   const users = new Map([...granted.map((g) => [g.id, g] as const), ...profiles.map((p) => [p.host_user_id, { id: p.host_user_id, name: p.name, phone: p.phone }] as const)]);
   const needle = q.q?.trim().toLowerCase();
+  // Only the center may find a host by phone: for anyone else a phone search would confirm who is behind a masked number.
+  const byPhone = inScope(ctx.actor, q.countyCode, CENTER);
   const items = ids.map((id) => {
     const p = byId.get(id);
     const u = users.get(id)!;
@@ -138,7 +140,7 @@ export async function listRoster(ctx: Ctx, q: { countyCode: string; kind?: HostP
     };
   }).filter((r) => (!q.kind || r.kind === q.kind) && (!q.verification || r.verification === q.verification)
     && (!q.townshipCode || r.townshipCode === q.townshipCode)
-    && (!needle || r.displayName.toLowerCase().includes(needle) || r.accountName.toLowerCase().includes(needle) || (r.realName ?? '').includes(needle) || r.phone.endsWith(needle)))
+    && (!needle || r.displayName.toLowerCase().includes(needle) || r.accountName.toLowerCase().includes(needle) || (r.realName ?? '').includes(needle) || (byPhone && needle.length >= 4 && r.phone.endsWith(needle))))
     .map(({ phone: _p, ...r }) => r)
     .sort((a, b) => Number(b.onRoster) - Number(a.onRoster) || b.followers - a.followers || a.hostUserId.localeCompare(b.hostUserId));
   return { countyCode: q.countyCode, items };
