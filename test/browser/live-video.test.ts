@@ -95,6 +95,37 @@ describe('viewer: live video plays on a phone', () => {
     await context.close();
   });
 
+  it('a browser that refuses even muted autoplay (WeChat on iOS, low-power mode) gets one button to start, and then plays', async () => {
+    const s = await makeLiveSession(t.deps, (await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '主播三')).id, COUNTY_A);
+    pushers.push(pushTestPattern(`rtmp://127.0.0.1:${t.deps.media.ports!.rtmp}/live/${s.key}`, 60));
+    await waitFor('video', async () => (await t.deps.db.selectFrom('live_session').select('video_state').where('id', '=', s.id).executeTakeFirstOrThrow()).video_state === 'receiving');
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    // Chromium always allows muted autoplay; this page's play() refuses until the first tap, as those browsers do.
+    await context.addInitScript(() => {
+      let tapped = false;
+      const mark = () => { tapped = true; };
+      document.addEventListener('touchend', mark, true);
+      document.addEventListener('click', mark, true);
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        return tapped ? play.call(this) : Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+      };
+    });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/live/${s.id}/video`);
+    const start = page.getByRole('button', { name: '点一下开始播放' });
+    await start.waitFor({ timeout: 15_000 });
+    const player = page.getByTestId('live-video');
+    expect(await player.getAttribute('data-state')).not.toBe('playing');
+    await start.tap();
+    await expect.poll(() => player.getAttribute('data-state'), { timeout: 15_000 }).toBe('playing');
+    const a = await page.evaluate(() => (document.querySelector('[data-testid=live-video] video') as HTMLVideoElement).currentTime);
+    await page.waitForTimeout(2000);
+    const b = await page.evaluate(() => (document.querySelector('[data-testid=live-video] video') as HTMLVideoElement).currentTime);
+    expect(b - a).toBeGreaterThan(1);
+    await context.close();
+  });
+
   it('the room page (/live/:sessionId) plays the same video under its product card and comments, and follows the host going away', async () => {
     const room = await makeLiveSession(t.deps, (await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '房间主播')).id, COUNTY_A);
     const p = pushTestPattern(`rtmp://127.0.0.1:${t.deps.media.ports!.rtmp}/live/${room.key}`, 120);

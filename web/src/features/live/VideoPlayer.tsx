@@ -208,7 +208,8 @@ export function VideoPlayer({ sessionId, src, videoState, onStateChange, classNa
         </div>
       )}
       {state === 'unsupported' && <div style={overlay} role="alert">{t('liveVideo.unsupported')}</div>}
-      {state === 'playing' && (muted || needsTap) && (
+      {/* A browser that refuses to autoplay even muted needs one tap before anything plays. */}
+      {((state === 'playing' && muted) || (needsTap && state !== 'ended' && state !== 'unsupported')) && (
         <button type="button" style={unmuteButton} onClick={unmute}>
           {needsTap ? t('liveVideo.tapToPlay') : t('liveVideo.unmute')}
         </button>
