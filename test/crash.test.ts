@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 function startServer(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
-      ...process.env, DATA_DIR: t.dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false',
+      ...process.env, DATA_DIR: t.dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'false', MEDIA_SERVER: 'off',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000', ARGON2_MEMORY_KIB: '1024',
       ...(DB === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: t.pgSchema! } : { DATABASE_URL: '' }),
     },

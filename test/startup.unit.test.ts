@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 function runMain(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...env },
+      env: { ...process.env, LOG_LEVEL: 'silent', SEED_DEMO: 'false', MEDIA_SERVER: 'off', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
