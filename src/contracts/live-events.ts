@@ -93,6 +93,8 @@ export const LIVE_CLOSE = {
   notFound: 4404,
   /** The client read too slowly and was dropped: reconnect (resumes or resyncs). */
   tooSlow: 4408,
+  /** This server process missed frames (its Redis subscription dropped): reconnect at once and resume. */
+  resume: 4409,
 } as const;
 /** Close codes after which a client should stop reconnecting. */
 export const LIVE_FINAL_CLOSE_CODES: readonly number[] = [LIVE_CLOSE.forbidden, LIVE_CLOSE.notFound, LIVE_CLOSE.unsupported, LIVE_CLOSE.policy, LIVE_CLOSE.tooBig];

@@ -100,6 +100,27 @@ describe.runIf(hasRedis)('live rooms through Redis', () => {
     v2.close();
   });
 
+  it('a frame that never reached a process sends its viewers to resume, and the replay fills the hole', async () => {
+    const room = liveRoom(sessionId);
+    const v = await openViewer(wsUrl(portB, sessionId));
+    await v.waitFor((f) => f.type === 'hello');
+    const { epoch } = hello(v).data;
+    a.deps.realtime.publish(room, comment(500));
+    const first = await v.waitFor((f) => f.type === 'comment' && f.data.id === 'c500');
+    // As if B's subscription had dropped while frame first.id + 1 went by: the id is taken, B never sees it.
+    const r = new Redis(REDIS_URL);
+    await r.hincrby(`${prefix}:rt:${room}`, 'seq', 1);
+    r.disconnect();
+    a.deps.realtime.publish(room, comment(502));
+    expect((await v.closed).code).toBe(LIVE_CLOSE.resume);
+    expect(v.ids().at(-1)).toBe(first.id);
+    const back = await openViewer(wsUrl(portB, sessionId, { after: first.id!, epoch }));
+    const next = await back.waitFor((f) => f.type === 'comment' && f.data.id === 'c502');
+    expect(next.id).toBe(first.id! + 2);
+    expect(back.frames.some((f) => f.type === 'resync')).toBe(false);
+    back.close();
+  });
+
   it('private frames cross processes to that user only; a banned reply closes the sockets on every process', async () => {
     const room = liveRoom(sessionId);
     const mineA = await openViewer(wsUrl(portA, sessionId), { cookie: buyer.client.cookie });

@@ -135,7 +135,7 @@ export function liveSocketRoutes(deps: Deps, opts: LiveSocketOptions = {}): Fast
       schema: {
         tags: ['live'],
         summary: "A live room's event socket (WebSocket upgrade; frames per src/contracts/live-events.ts)",
-        description: 'Connect with a WebSocket. First frame `hello` {serverTime, lastId, epoch}; then `{id, type, data, at}` events. Reconnect with `?after=<last id>&epoch=<epoch>` to get exactly what was missed, or a `resync` frame when too far behind. Send only `{"type":"ping","t":<ms>}` (answered by `pong`). Close codes: 4404 no such session, 4403 banned, 4408 too slow (reconnect), 1008 malformed, 1009 oversize.',
+        description: 'Connect with a WebSocket. First frame `hello` {serverTime, lastId, epoch}; then `{id, type, data, at}` events. Reconnect with `?after=<last id>&epoch=<epoch>` to get exactly what was missed, or a `resync` frame when too far behind. Send only `{"type":"ping","t":<ms>}` (answered by `pong`). Close codes: 4404 no such session, 4403 banned, 4408 too slow and 4409 resume (reconnect), 1001 server restarting (reconnect), 1008 malformed, 1009 oversize.',
         params: Type.Object({ sessionId: SessionId }),
         querystring: Type.Object({
           after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'the last event id the client has' })),

@@ -106,6 +106,13 @@ export function createHub(realtime: Realtime, opts: HubOptions): Hub {
       return;
     }
     if (frame.id !== null && frame.id <= c.lastSent) return;
+    if (frame.id !== null && frame.id > c.lastSent + 1) {
+      // A frame never reached this process (the Redis subscription dropped for a moment): the
+      // client reconnects and resumes from the last id it has, which the replay buffer fills.
+      log.warn({ room: c.room, lastSent: c.lastSent, got: frame.id }, 'live frames missing on this process, viewer sent to resume');
+      drop(c, LIVE_CLOSE.resume, 'resume');
+      return;
+    }
     if (frame.id !== null) c.lastSent = frame.id;
     send(c, buf);
   };

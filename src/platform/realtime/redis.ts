@@ -174,9 +174,8 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
       const [e, last, status, frames] = await cmd.rt_since(key(room), key(room, ':buf'), afterId ?? -1, epoch ?? '', newEpoch(), TTL_SECONDS);
       const lastId = Number(last);
       if (status !== 'ok') return { epoch: e, lastId, frames: null, reason: status as Replay['reason'] };
-      // Ids are contiguous in the list: the i-th of n frames after `after` is after + i + 1.
-      const after = afterId ?? lastId;
-      return { epoch: e, lastId, frames: (frames ?? []).map((json, i) => ({ id: after + i + 1, json })) };
+      // Each stored frame starts {"id":<n>, — read the id rather than trust positions.
+      return { epoch: e, lastId, frames: (frames ?? []).map((json) => ({ id: Number(json.slice(6, json.indexOf(',', 6))), json })) };
     },
     async presence(room, localViewers) {
       const [now, peak, publish] = await cmd.rt_presence(

@@ -191,8 +191,8 @@ export function connectLiveSocket(opts: LiveSocketOptions): LiveSocket {
         setStatus({ state: 'closed', code: e.code, reason: e.reason });
         return;
       }
-      // 1001 (server restarting) and 4408 (too slow) come back quickly; anything else backs off.
-      const base = e.code === LIVE_CLOSE.goingAway || e.code === LIVE_CLOSE.tooSlow ? 300 : 500 * 2 ** Math.min(attempt, 5);
+      // 1001 (server restarting), 4408 (too slow) and 4409 (resume) come back quickly; anything else backs off.
+      const base = e.code === LIVE_CLOSE.goingAway || e.code === LIVE_CLOSE.tooSlow || e.code === LIVE_CLOSE.resume ? 300 : 500 * 2 ** Math.min(attempt, 5);
       const delay = Math.min(15_000, base) * (0.75 + Math.random() * 0.5);
       attempt++;
       setStatus({ state: 'reconnecting', code: e.code, reason: e.reason, attempt });
