@@ -101,13 +101,13 @@ export function openViewer(url: string, opts: { cookie?: string | null; userAgen
 }
 
 /** A live session row (the sessions module's routes are not needed to watch one). */
-export async function makeLiveSession(t: TestApp, hostUserId: string, opts: { kind?: 'hosted' | 'external' | 'practice'; countyCode?: string; status?: 'scheduled' | 'live' } = {}) {
+export async function makeLiveSession(t: TestApp, hostUserId: string, opts: { kind?: 'hosted' | 'external' | 'practice'; countyCode?: string; status?: 'scheduled' | 'live'; approval?: 'approved' | 'pending' | 'rejected' } = {}) {
   const id = newId('liveSession');
   const now = nowIso();
   await t.deps.db.insertInto('live_session').values({
     id, county_code: opts.countyCode ?? COUNTY_A, host_user_id: hostUserId, kind: opts.kind ?? 'hosted', title: '蓝莓直播', description: '',
     cover_file_id: null, scheduled_start: now, scheduled_end: new Date(Date.now() + 3600_000).toISOString(), status: opts.status ?? 'live',
-    approval: 'approved', approval_note: '', approved_by: null, platform: null, external_url: null, external_code: null, pinned_item_id: null,
+    approval: opts.approval ?? 'approved', approval_note: '', approved_by: null, platform: null, external_url: null, external_code: null, pinned_item_id: null,
     video_state: 'offline', video_seen_at: null, replay_path: null, started_at: now, ended_at: null, created_at: now, updated_at: now,
   }).execute();
   return id;

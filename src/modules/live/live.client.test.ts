@@ -117,6 +117,28 @@ describe('liveSocket.ts', () => {
     live.close();
   }, 30_000);
 
+  it('notices a lost frame by the jump in ids and fetches it again, in order', async () => {
+    const room = liveRoom(sessionId);
+    const live = connect({ sessionId, origin, WebSocketImpl: WebSocket });
+    const got: string[] = [];
+    live.on('comment', (d) => got.push(d.text));
+    await waitUntil(() => live.status().state === 'open');
+    // The server side of this connection loses one frame on the way out (as a Redis blip would).
+    let dropped = false;
+    for (const serverSide of t.app.websocketServer.clients) {
+      const send = serverSide.send.bind(serverSide) as (d: unknown, ...rest: unknown[]) => void;
+      (serverSide as unknown as { send: typeof send }).send = (d: unknown, ...rest: unknown[]) => {
+        if (!dropped && String(d).includes('评论30001')) { dropped = true; return; }
+        send(d, ...rest);
+      };
+    }
+    for (let i = 0; i < 3; i++) t.deps.realtime.publish(room, comment(30_000 + i));
+    await waitUntil(() => got.includes('评论30002'));
+    expect(dropped).toBe(true);
+    expect(got.filter((x) => x.startsWith('评论3000'))).toEqual(['评论30000', '评论30001', '评论30002']);
+    live.close();
+  });
+
   it('stops for good on 4404 and says so', async () => {
     const live = connect({ sessionId: 'lvs_missing', origin, WebSocketImpl: WebSocket });
     await waitUntil(() => live.status().state === 'closed');

@@ -176,6 +176,24 @@ describe('admission', () => {
     expectProblem(await buyer.client.get(`/api/v1/live/sessions/${practice}/ws`), 404, 'not_found');
   });
 
+  it('keeps a session waiting for approval (or rejected) closed to viewers, as the room over HTTP does; its host and the center get in', async () => {
+    const host = await makeUser(t, [{ role: 'host', prefix: COUNTY_A }], '待审主播');
+    const staffA = await makeUser(t, [{ role: 'operator', prefix: COUNTY_A }], '运营');
+    for (const approval of ['pending', 'rejected'] as const) {
+      const id = await makeLiveSession(t, host.id, { status: 'scheduled', approval });
+      const tryAs = async (cookie: string | null) => {
+        const v = await openViewer(wsUrl(port, id), { cookie });
+        const first = await Promise.race([v.waitFor((f) => f.type === 'hello', 3000).then(() => 'hello'), v.closed.then((c) => c.code)]);
+        v.close();
+        return first;
+      };
+      expect(await tryAs(buyer.client.cookie)).toBe(LIVE_CLOSE.notFound);
+      expect(await tryAs(null)).toBe(LIVE_CLOSE.notFound);
+      expect(await tryAs(host.client.cookie)).toBe('hello');
+      expect(await tryAs(staffA.client.cookie)).toBe('hello');
+    }
+  });
+
   it('refuses a banned viewer (and logs it), but not a muted one or one whose ban ran out', async () => {
     const banned = await makeUser(t, [{ role: 'buyer' }], '被封');
     const muted = await makeUser(t, [{ role: 'buyer' }], '被禁言');

@@ -6,10 +6,11 @@ import type { WebSocket } from 'ws';
 import { sql } from 'kysely';
 import type { Deps } from '../../context.js';
 import { AppError } from '../../platform/http/errors.js';
-import { inScope, type Actor } from '../../platform/http/access.js';
+import type { Actor } from '../../platform/http/access.js';
 import { createHub, type Hub } from '../../platform/realtime/hub.js';
 import { LIVE_CLOSE, liveRoom } from '../../contracts/live-events.js';
 import { nowIso } from '../../platform/time.js';
+import { assertCanView, loadRoomSession, type SessionRow } from './room.service.js';
 
 /**
  * GET /api/v1/live/sessions/:sessionId/ws — one WebSocket per viewer (see docs/architecture.md,
@@ -33,7 +34,6 @@ export interface LiveSocketOptions {
   statsMs?: number;
 }
 
-const STAFF = ['center_admin', 'operator'] as const;
 const SessionId = Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$', description: 'session id' });
 
 type Admission =
@@ -48,14 +48,15 @@ declare module 'fastify' {
 
 async function admit(deps: Deps, sessionId: string, actor: Actor | null, req: FastifyRequest): Promise<Admission> {
   const notFound: Admission = { ok: false, code: LIVE_CLOSE.notFound, reason: 'no such session', status: 404, problem: 'not_found' };
-  const s = await deps.db.selectFrom('live_session').select(['id', 'kind', 'county_code', 'host_user_id']).where('id', '=', sessionId).executeTakeFirst();
-  if (!s) return notFound;
-  if (s.kind === 'practice') {
-    let allowed = !!actor && (actor.userId === s.host_user_id || inScope(actor, s.county_code, STAFF));
-    if (!allowed && actor) {
-      allowed = !!(await deps.db.selectFrom('live_session_mentor').select('user_id').where('session_id', '=', s.id).where('user_id', '=', actor.userId).executeTakeFirst());
-    }
-    if (!allowed) return notFound;
+  // The same visibility as the room over HTTP: practice sessions for their host, mentors and the
+  // center; a pending or rejected session for nobody but its host and the center.
+  let s: SessionRow;
+  try {
+    s = await loadRoomSession({ deps, db: deps.db, actor, ip: req.ip }, sessionId);
+    await assertCanView({ deps, db: deps.db, actor, ip: req.ip }, s);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) return notFound;
+    throw err;
   }
   if (actor) {
     const ban = await deps.db.selectFrom('live_ban').select(['until'])

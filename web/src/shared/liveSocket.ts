@@ -150,6 +150,12 @@ export function connectLiveSocket(opts: LiveSocketOptions): LiveSocket {
       default: {
         if (frame.id !== null) {
           if (frame.id <= last) return; // seen already (replay overlap)
+          if (epoch !== null && frame.id > last + 1) {
+            // Ids are consecutive per room: a jump means frames were lost on the way (a Redis
+            // blip). Reconnect from the last one handled; the server replays or says resync.
+            ws?.close(LIVE_CLOSE.resume, 'gap');
+            return;
+          }
           last = frame.id;
         }
         for (const fn of anyHandlers) fn(frame);
