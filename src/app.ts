@@ -42,10 +42,10 @@ import { liveRoomRoutes } from './modules/live/room.routes.js';
 import { liveSessionRoutes, startLiveSessionJobs } from './modules/live/index.js';
 import { inProcessRealtime } from './platform/realtime/index.js';
 import { redisRealtime } from './platform/realtime/redis.js';
+import { createMediaServer, startVideo, stopVideo, videoRoutes } from './modules/live/video/index.js';
 import websocket from '@fastify/websocket';
 import { LIVE_CLOSE, LIVE_MAX_INBOUND_BYTES } from './contracts/live-events.js';
 import { liveSocketRoutes, type LiveSocketOptions } from './modules/live/live.ws.js';
-import { createMediaServer, startVideo, stopVideo, videoRoutes } from './modules/live/video/index.js';
 
 export interface BuildOptions {
   sms?: SmsProvider;
@@ -89,8 +89,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       level: config.logLevel,
       redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword'], censor: '[redacted]' },
       // URLs may carry a phone number (?phone=…): logs keep it masked like every other view.
+      // …and secrets in query strings (the media server's publish callback carries ?token=) stay out of them.
       serializers: {
-        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: req.method, url: maskPhonesIn(req.url), host: req.hostname, remoteAddress: req.ip }),
+        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+          method: req.method, url: maskPhonesIn(req.url).replace(/([?&](?:token|sign|key|stream_key)=)[^&#]*/gi, '$1[redacted]'), host: req.hostname, remoteAddress: req.ip,
+        }),
       },
     },
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
@@ -204,8 +207,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(settlementRoutes(deps));
     await api.register(trainingRoutes(deps));
     await api.register(hostsRoutes(deps));
-    await api.register(liveRoomRoutes(deps));
     await api.register(videoRoutes(deps));
+    await api.register(liveRoomRoutes(deps));
     await api.register(liveSessionRoutes(deps));
     await api.register(liveSocketRoutes(deps, opts.live));
   }, { prefix: '/api/v1' });

@@ -17,4 +17,4 @@ import type { TrainingTables } from './modules/training/training.tables.js';
 /** All tables, each owned by one module (see that module's *.tables.ts). */
 export interface Database
   extends AccountsTables, AuditTables, NotificationsTables, FilesTables, SuppliersTables, CatalogTables, PaymentsTables, LedgerTables, OrdersTables, AftersalesTables, SettlementTables,
-    LiveTables, HostsTables, RoomTables, TrainingTables {}
+    LiveTables, HostsTables, TrainingTables, RoomTables {}
