@@ -19,7 +19,7 @@ import { installErrorHandling, sendProblem } from './platform/http/errors.js';
 import { installValidators } from './platform/http/validation.js';
 import { installAccessControl, type Access } from './platform/http/access.js';
 import { localDiskStorage } from './platform/storage.js';
-import { maskPhonesIn } from './platform/mask.js';
+import { redactUrl } from './platform/mask.js';
 import { accountRoutes, aliyunSmsProvider, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { regionRoutes, openRegionSource, type RegionSource } from './modules/regions/index.js';
@@ -92,7 +92,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       // …and secrets in query strings (the media server's publish callback carries ?token=) stay out of them.
       serializers: {
         req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
-          method: req.method, url: maskPhonesIn(req.url).replace(/([?&](?:token|sign|key|stream_key)=)[^&#]*/gi, '$1[redacted]'), host: req.hostname, remoteAddress: req.ip,
+          method: req.method, url: redactUrl(req.url), host: req.hostname, remoteAddress: req.ip,
         }),
       },
     },

@@ -27,4 +27,9 @@ export function maskPhonesIn(text: string): string {
   return text.replace(/(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g, '$1****$3');
 }
 
+/** A URL as logs may show it: phone numbers masked, secrets in the query string (?token=, ?sign=, ?key=) replaced. */
+export function redactUrl(url: string): string {
+  return maskPhonesIn(url).replace(/([?&](?:token|sign|key|stream_key|secret)=)[^&#]*/gi, '$1[redacted]');
+}
+
 export const PHONE_PATTERN = '^1[3-9][0-9]{9}$';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskAccount, maskName, maskPhone, maskPhonesIn } from './mask.js';
+import { maskAccount, maskName, maskPhone, maskPhonesIn, redactUrl } from './mask.js';
 import { formatFen, applyBasisPoints } from './money.js';
 import { bizDate, isValidDate } from './time.js';
 
@@ -29,5 +29,14 @@ describe('money and time', () => {
     expect(bizDate(new Date('2026-11-26T15:59:59Z'))).toBe('2026-11-26');
     expect(isValidDate('2026-02-29')).toBe(false);
     expect(isValidDate('2028-02-29')).toBe(true);
+  });
+});
+
+describe('redactUrl', () => {
+  it('masks phones and replaces secret query values, leaving the rest', () => {
+    expect(redactUrl('/api/v1/live/media/hook?token=s3cr3t-very-long&app=live')).toBe('/api/v1/live/media/hook?token=[redacted]&app=live');
+    expect(redactUrl('/x?a=1&SIGN=abc#frag')).toBe('/x?a=1&SIGN=[redacted]#frag');
+    expect(redactUrl('/api/v1/users?phone=13812345678&q=monkey')).toBe('/api/v1/users?phone=138****5678&q=monkey');
+    expect(redactUrl('/api/v1/keys?tokenize=1')).toBe('/api/v1/keys?tokenize=1');
   });
 });
