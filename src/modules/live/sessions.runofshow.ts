@@ -204,6 +204,18 @@ export async function removeItem(ctx: Ctx, sessionId: string, itemId: string) {
   assertOpen(s);
   const item = await loadItem(ctx, s, itemId);
   await inTransaction(ctx, async (tx) => {
+    // A flash sale drawn from this item: an open one must be closed first (its units come back);
+    // closed ones that sold nothing (the only kind before the show) go with the item.
+    const sales = await tx.db.selectFrom('live_flash_sale').select(['id', 'status', 'stock_total', 'stock_left', 'stock_returned']).where('item_id', '=', item.id).execute();
+    const open = sales.find((x) => x.status !== 'closed');
+    if (open) throw new AppError(409, 'item_has_flash_sale', 'This item has a flash sale; close the flash sale first, then remove the item', [], { flashSaleId: open.id });
+    if (sales.some((x) => x.stock_total - x.stock_returned - x.stock_left > 0)) {
+      throw new AppError(409, 'item_has_sales', 'Units of this item were sold in a flash sale; set its stock to 0 instead of removing it');
+    }
+    if (sales.length) {
+      await tx.db.deleteFrom('live_flash_sale_buyer').where('sale_id', 'in', sales.map((x) => x.id)).execute();
+      await tx.db.deleteFrom('live_flash_sale').where('id', 'in', sales.map((x) => x.id)).execute();
+    }
     const res = await tx.db.deleteFrom('live_session_item').where('id', '=', item.id).where('stock_left', '=', item.stock_left).executeTakeFirst();
     if (Number(res.numDeletedRows) !== 1) throw new AppError(409, 'stock_changed', 'The item changed just now; reload and try again');
     if (item.stock_left > 0 && s.kind !== 'practice') await changeStockAsSystem(tx, item.sku_id, item.stock_left, `live:return:${s.id}`);

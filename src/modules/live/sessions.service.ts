@@ -304,8 +304,11 @@ export async function setCover(ctx: Ctx, sessionId: string, data: Buffer) {
   assertOpen(s);
   const updated = await inTransaction(ctx, async (tx) => {
     const fileId = await storeFile(tx, data, 'live_cover', s.county_code);
-    await tx.db.updateTable('live_session').set({ cover_file_id: fileId, updated_at: nowIso() }).where('id', '=', s.id).execute();
-    return { ...s, cover_file_id: fileId };
+    // A new cover is what buyers see on the 直播 tab: before the show the center looks at it again.
+    const review = s.status === 'scheduled' && s.kind !== 'practice' && s.approval !== 'pending'
+      ? { approval: 'pending' as const, approval_note: '', approved_by: null } : {};
+    await tx.db.updateTable('live_session').set({ cover_file_id: fileId, ...review, updated_at: nowIso() }).where('id', '=', s.id).execute();
+    return { ...s, cover_file_id: fileId, ...review };
   });
   return sessionView(ctx, updated);
 }

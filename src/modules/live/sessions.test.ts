@@ -173,6 +173,29 @@ describe('scheduling', () => {
 });
 
 describe('run-of-show', () => {
+  it('a new cover sends an approved session back to the center (products come vetted from the selection base)', async () => {
+    const s = await approved();
+    const approval = async () => (await host.client.get(`${S}/${s.id}`)).body.approval;
+    expect(await approval()).toBe('approved');
+    expect((await host.client.upload('PUT', `${S}/${s.id}/cover`, PNG_1X1)).status).toBe(200);
+    expect(await approval()).toBe('pending');
+  });
+
+  it('an item with a flash sale is removed only after the sale is closed, and its units all come back', async () => {
+    const s = await session();
+    const p = await product({ stock: 40 });
+    await showcase(host.id, p.productId);
+    const add = await host.client.post(`${S}/${s.id}/items`, { skuId: p.skuId, livePriceFen: 4990, stock: 20 });
+    const sale = await host.client.post(`/api/v1/live/sessions/${s.id}/flash-sales`, { itemId: add.body.id, priceFen: 2990, stock: 5, perBuyerLimit: 1 });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    const refused = await host.client.delete(`${S}/${s.id}/items/${add.body.id}`);
+    expectProblem(refused, 409, 'item_has_flash_sale');
+    expect(refused.body.flashSaleId).toBe(sale.body.saleId);
+    expect((await host.client.post(`/api/v1/live/sessions/${s.id}/flash-sales/${sale.body.saleId}/close`, {})).status).toBe(200);
+    expect((await host.client.delete(`${S}/${s.id}/items/${add.body.id}`)).status).toBe(200);
+    expect(await stockOf(p.skuId)).toBe(40);
+  });
+
   it('sets stock aside from the SKU with a movement row, and moves it back when lowered or removed', async () => {
     const s = await session();
     const p = await product({ stock: 100 });
