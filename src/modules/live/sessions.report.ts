@@ -31,7 +31,8 @@ export async function sessionReport(ctx: Ctx, sessionId: string) {
   const totals = await paid.select([
     (eb) => eb.fn.countAll<number>().as('orders'),
     (eb) => eb.fn.count<number>('buyer_id').distinct().as('buyers'),
-    (eb) => eb.fn.coalesce(eb.fn.sum<number>('total_fen'), eb.lit(0)).as('gmv'),
+    // GMV is the goods amount (as in the host's live figures and the per-product lines), without shipping.
+    (eb) => eb.fn.coalesce(eb.fn.sum<number>('items_fen'), eb.lit(0)).as('gmv'),
     (eb) => eb.fn.coalesce(eb.fn.sum<number>('refunded_fen'), eb.lit(0)).as('refunded'),
   ]).executeTakeFirstOrThrow();
   const lines = await ctx.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id')
