@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { inTransaction } from '../context.js';
 import { liveRoom } from '../contracts/live-events.js';
@@ -7,7 +7,7 @@ import { newId } from '../platform/ids.js';
 import { maskName } from '../platform/mask.js';
 import { bizDate, nowIso } from '../platform/time.js';
 import { recordAudit } from '../modules/audit/index.js';
-import { getCheckout, quoteShipping } from '../modules/orders/index.js';
+import { getCheckout, numberWithDate, quoteShipping } from '../modules/orders/index.js';
 import type { CheckoutTable, OrderItemTable, ShopOrderTable } from '../modules/orders/orders.tables.js';
 import { regionLabel } from '../modules/regions/index.js';
 // The room's own files rather than the live module's index: this flow is the room's buying half.
@@ -36,12 +36,6 @@ export interface LiveCheckoutInput {
   addressId: string;
   flashSaleId?: string | undefined;
   note?: string | undefined;
-}
-
-function numberWithDate(prefix: string, digits: number): string {
-  let tail = '';
-  for (let i = 0; i < digits; i++) tail += String(randomInt(0, 10));
-  return `${prefix}${bizDate().replaceAll('-', '')}${tail}`;
 }
 
 const SCOPE = 'live_checkout';

@@ -35,7 +35,7 @@ export interface CheckoutInput {
 }
 
 /** Human-facing numbers: date + random digits; the unique index catches the rare clash. */
-function numberWithDate(prefix: string, digits: number): string {
+export function numberWithDate(prefix: string, digits: number): string {
   let tail = '';
   for (let i = 0; i < digits; i++) tail += String(randomInt(0, 10));
   return `${prefix}${bizDate().replaceAll('-', '')}${tail}`;
