@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { buildApp, type Built } from '../../app.js';
 import { createTestApp, DB, type TestApp } from '../../../test/helpers.js';
-import { COUNTY_A, makeCounty, makeUser, type MadeUser } from '../../../test/factories.js';
+import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
+import { newId } from '../../platform/ids.js';
 import { makeLiveSession, openViewer, REDIS_URL, redisAvailable, startServerProcess, wsUrl, type ServerProcess, type Viewer } from '../../../test/live-helpers.js';
 import { LIVE_CLOSE, liveRoom, type LiveServerFrame } from '../../contracts/live-events.js';
 import { nowIso } from '../../platform/time.js';
@@ -239,6 +240,56 @@ describe.runIf(hasRedis && DB === 'postgres')('two server processes and a restar
     expect(upTo([...onA.ids(), ...back.ids()])).toEqual(upTo(onB.ids()));
     expect(contiguous(upTo(onB.ids()))).toBe(true);
     back.close();
+    onB.close();
+  }, 120_000);
+
+  it('a viewer on B sees a pin made on A within a second; a flash sale bought through both processes sells exactly its stock', async () => {
+    // A live session with one run-of-show item of a real product, straight in the database.
+    const operator = await makeUser(t, [{ role: 'operator', prefix: COUNTY_A }], '运营');
+    const sup = await makeSupplier(t);
+    await makeLicence(t, operator.client, sup, 'produce_certificate');
+    const product = await makeProduct(t, operator.client, sup, { title: '两进程蓝莓', skus: [{ priceFen: 3990, stock: 100 }], publish: true });
+    const sid = await makeLiveSession(t, hostUser.id, { status: 'live' });
+    const itemId = newId('liveItem');
+    const now = nowIso();
+    await t.deps.db.insertInto('live_session_item').values({
+      id: itemId, session_id: sid, position: 1, room_code: 1, product_id: product.id, sku_id: product.skuIds[0]!, supplier_id: sup,
+      live_price_fen: 2990, stock_allotted: 30, stock_left: 30, slot_minute: null, slot_minutes: null, talking_points: '', created_at: now, updated_at: now,
+    }).execute();
+
+    const onB = await openViewer(wsUrl(B.port, sid));
+    await onB.waitFor((f) => f.type === 'hello');
+    const t0 = Date.now();
+    expect((await post(A, `/live/sessions/${sid}/pin`, { itemId }, 'PUT')).status).toBe(200);
+    const pin = await onB.waitFor((f) => f.type === 'pin', 1000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(pin.type === 'pin' && pin.data.item?.itemId).toBe(itemId);
+
+    const created = await post(A, `/live/sessions/${sid}/flash-sales`, { itemId, priceFen: 990, stock: 8, perBuyerLimit: 1 });
+    expect(created.status).toBe(201);
+    const saleId = ((await created.json()) as { saleId: string }).saleId;
+    const started = await post(B, `/live/sessions/${sid}/flash-sales/${saleId}/start`, { leadSeconds: 3 });
+    expect(started.status).toBe(200);
+    const startsAt = Date.parse(((await started.json()) as { startsAt: string }).startsAt);
+
+    const buyers = await Promise.all(Array.from({ length: 20 }, async (_v, i) => {
+      const u = await makeUser(t, [{ role: 'buyer' }], `抢购${i}`);
+      const addr = await u.client.post('/api/v1/me/addresses', { recipientName: `买家${i}`, phone: '13812345678', regionCode: '110105', detail: '一号', isDefault: true });
+      return { u, addressId: addr.body.id as string };
+    }));
+    await new Promise((r) => setTimeout(r, Math.max(0, startsAt - Date.now() + 50)));
+    const results = await Promise.all(buyers.map(({ u, addressId }, i) => fetch(`http://127.0.0.1:${(i % 2 ? A : B).port}/api/v1/live/sessions/${sid}/checkouts`, {
+      method: 'POST',
+      headers: { cookie: u.client.cookie!, 'x-csrf-token': u.client.csrf!, 'content-type': 'application/json', 'idempotency-key': `two-process-${i}` },
+      body: JSON.stringify({ itemId, quantity: 1, addressId, flashSaleId: saleId }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { code?: string } }))));
+    expect(results.filter((r) => r.status === 201), JSON.stringify(results.slice(0, 3))).toHaveLength(8);
+    for (const r of results.filter((x) => x.status !== 201)) expect([r.status, r.body.code]).toEqual([409, 'sold_out']);
+    const sold = await t.deps.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id')
+      .select((eb) => eb.fn.sum<number>('order_item.quantity').as('q')).where('shop_order.source_ref', '=', sid).executeTakeFirstOrThrow();
+    expect(Number(sold.q)).toBe(8);
+    const sale = await t.deps.db.selectFrom('live_flash_sale').select('stock_left').where('id', '=', saleId).executeTakeFirstOrThrow();
+    expect(sale.stock_left).toBe(0);
     onB.close();
   }, 120_000);
 });
