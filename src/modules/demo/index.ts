@@ -11,6 +11,7 @@ import * as catalog from '../catalog/catalog.service.js';
 import { DEMO_ACCOUNTS, DEMO_CENTER_NAME, DEMO_COUNTY, DEMO_PASSWORD, DEMO_PRODUCTS, DEMO_SUPPLIERS } from './demo-data.js';
 import { licenceSvg, productSvg } from './images.js';
 import { seedDemoHost } from '../hosts/demo.js';
+import { seedDemoLiveSession } from '../live/index.js';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_COUNTY } from './demo-data.js';
 
@@ -111,5 +112,11 @@ export async function seedDemo(deps: Deps): Promise<void> {
   if (hostIndex >= 0) {
     const inSelection = await deps.db.selectFrom('selection_item').select('product_id').where('county_code', '=', DEMO_COUNTY).orderBy('id').limit(3).execute();
     await seedDemoHost(admin, { hostUserId: userIds[hostIndex]!, countyCode: DEMO_COUNTY, displayName: '靖宇小李', productIds: inSelection.map((r) => r.product_id) });
+    const a = DEMO_ACCOUNTS[hostIndex]!;
+    const host: Ctx = {
+      ...sys,
+      actor: { userId: userIds[hostIndex]!, name: a.name, phone: a.phone, sessionId: 'seed', grants: [{ id: 'seed', role: 'host', regionPrefix: DEMO_COUNTY, supplierId: null }] } satisfies Actor,
+    };
+    await seedDemoLiveSession(host, admin, inSelection.map((r) => r.product_id));
   }
 }

@@ -12,6 +12,7 @@ export {
 } from './sessions.service.js';
 /** Stock set aside for a session moved back to the SKUs (end, cancel). */
 export { returnAllStock, MAX_ITEMS } from './sessions.runofshow.js';
+export { seedDemoLiveSession } from './demo.js';
 export { sessionReport } from './sessions.report.js';
 export type { LiveTables, SessionKind, SessionStatus } from './live.tables.js';
 /** The room: buying (src/flows/live-checkout.ts), pins, flash sales, comments and comment-to-buy, likes, bans, live figures. */
