@@ -149,6 +149,50 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return (type.includes('json') ? await res.json() : await res.blob()) as T;
 }
 
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/** The file name from Content-Disposition (filename* first: it carries the Chinese name). */
+export function filenameOf(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!);
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain ? plain[1]! : fallback;
+}
+
+/**
+ * A file the server makes (XLSX exports, bank files) with the name it gives. `repeat` adds a
+ * parameter once per value (?orderIds=a&orderIds=b).
+ */
+export async function download(path: string, query: Record<string, QueryValue>, fallback: string, repeat?: { name: string; values: readonly string[] }): Promise<Download> {
+  let qs = toQueryString(query);
+  for (const v of repeat?.values ?? []) qs += `${qs ? '&' : '?'}${repeat!.name}=${encodeURIComponent(v)}`;
+  const res = await send('GET', `${path}${qs}`, {});
+  if (!res.ok) throw await readProblem(res);
+  return { blob: await res.blob(), filename: filenameOf(res.headers.get('content-disposition'), fallback) };
+}
+
+/** Hands a downloaded file to the browser as a save. */
+export function saveDownload(d: Download): void {
+  const url = URL.createObjectURL(d.blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = d.filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export const api = {
   get: <T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),

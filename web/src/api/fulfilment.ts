@@ -2,7 +2,8 @@
  * Fulfilment: the order sheet (tabs with counts), shipping one or many orders, marking them
  * delivered, the pick and packing lists as XLSX, and tracking numbers imported from a sheet.
  */
-import { api, ProblemError, toQueryString, type ProblemBody } from './client';
+import { api, download } from './client';
+export { saveDownload, filenameOf, type Download } from './client';
 import type { Order, OrderStatus } from './orders';
 import type { PageQuery } from './types';
 
@@ -62,58 +63,9 @@ export interface SellOrderQuery extends PageQuery {
   countyCode?: string | undefined;
 }
 
-export interface Download {
-  blob: Blob;
-  filename: string;
-}
 
-/** The file name from Content-Disposition (filename* first: it carries the Chinese name). */
-export function filenameOf(header: string | null, fallback: string): string {
-  if (!header) return fallback;
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1]!);
-    } catch {
-      // fall through to the plain name
-    }
-  }
-  const plain = /filename="?([^";]+)"?/i.exec(header);
-  return plain ? plain[1]! : fallback;
-}
-
-async function download(path: string, filter: SheetFilter, orderIds: readonly string[], fallback: string): Promise<Download> {
-  let qs = toQueryString({ ...filter });
-  for (const o of orderIds) qs += `${qs ? '&' : '?'}orderIds=${encodeURIComponent(o)}`;
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}${qs}`, { credentials: 'same-origin' });
-  } catch (err) {
-    throw new ProblemError(0, { code: 'network_error', detail: err instanceof Error ? err.message : String(err) });
-  }
-  if (!res.ok) {
-    let body: ProblemBody = {};
-    try {
-      body = (await res.json()) as ProblemBody;
-    } catch {
-      body = { detail: res.statusText };
-    }
-    throw new ProblemError(res.status, body);
-  }
-  return { blob: await res.blob(), filename: filenameOf(res.headers.get('content-disposition'), fallback) };
-}
 
 /** Hands a fetched file to the browser as a download. */
-export function saveDownload(d: Download): void {
-  const url = URL.createObjectURL(d.blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = d.filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export const fulfilmentApi = {
   sheet: (q: SheetFilter & PageQuery, signal?: AbortSignal) => api.get<SheetPage>('/fulfilment/orders', { ...q }, signal),
@@ -121,8 +73,8 @@ export const fulfilmentApi = {
   shipBatch: (items: (ShipInput & { orderId: string })[]) => api.post<ShipBatchResult>('/fulfilment/ship-batch', { items }),
   deliver: (orderId: string) => api.post<Order>(`/fulfilment/orders/${id(orderId)}/deliver`),
   /** Without `orderIds`, the orders the filter selects (default: the to-ship tab). */
-  pickList: (filter: SheetFilter, orderIds: readonly string[] = []) => download('/fulfilment/exports/pick-list', filter, orderIds, 'pick-list.xlsx'),
-  packingList: (filter: SheetFilter, orderIds: readonly string[] = []) => download('/fulfilment/exports/packing-list', filter, orderIds, 'packing-list.xlsx'),
+  pickList: (filter: SheetFilter, orderIds: readonly string[] = []) => download('/fulfilment/exports/pick-list', { ...filter }, 'pick-list.xlsx', { name: 'orderIds', values: orderIds }),
+  packingList: (filter: SheetFilter, orderIds: readonly string[] = []) => download('/fulfilment/exports/packing-list', { ...filter }, 'packing-list.xlsx', { name: 'orderIds', values: orderIds }),
   importTracking: (file: File) => api.upload<TrackingImport>('POST', '/fulfilment/imports/tracking', file),
 };
 

@@ -1,6 +1,5 @@
 /** The host roster (主播矩阵): profiles, real name, linked accounts, showcase, matchmaking, samples, performance, the funnel. */
-import { ProblemError, api, toQueryString, type ProblemBody } from './client';
-import { filenameOf, type Download } from './fulfilment';
+import { api, download, toQueryString } from './client';
 
 const id = (s: string) => encodeURIComponent(s);
 
@@ -261,24 +260,6 @@ export interface FunnelPerson {
 export interface FunnelFilter { countyCode: string; cohortId?: string | undefined; from?: string | undefined; to?: string | undefined }
 export interface Period { from: string; to: string }
 
-async function download(path: string, query: Record<string, string | undefined>, fallback: string): Promise<Download> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}${toQueryString(query)}`, { credentials: 'same-origin' });
-  } catch (err) {
-    throw new ProblemError(0, { code: 'network_error', detail: err instanceof Error ? err.message : String(err) });
-  }
-  if (!res.ok) {
-    let body: ProblemBody = {};
-    try {
-      body = (await res.json()) as ProblemBody;
-    } catch {
-      body = { detail: res.statusText };
-    }
-    throw new ProblemError(res.status, body);
-  }
-  return { blob: await res.blob(), filename: filenameOf(res.headers.get('content-disposition'), fallback) };
-}
 
 export const hostsApi = {
   roster: (q: { countyCode: string; kind?: HostKind | undefined; verification?: Verification | undefined; q?: string | undefined }) => api.get<{ countyCode: string; items: RosterRow[] }>('/hosts', q),

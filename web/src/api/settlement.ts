@@ -1,6 +1,5 @@
 /** Settlement: host commission policies, fund payees, statements (对账单) and payout batches (结算单). */
-import { ProblemError, api, toQueryString, type ProblemBody } from './client';
-import { filenameOf, type Download } from './fulfilment';
+import { api, download } from './client';
 import type { PageQuery } from './types';
 
 const id = (s: string) => encodeURIComponent(s);
@@ -161,24 +160,6 @@ export interface Period {
   to: string;
 }
 
-async function download(path: string, query: Record<string, string>, fallback: string): Promise<Download> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}${toQueryString(query)}`, { credentials: 'same-origin' });
-  } catch (err) {
-    throw new ProblemError(0, { code: 'network_error', detail: err instanceof Error ? err.message : String(err) });
-  }
-  if (!res.ok) {
-    let body: ProblemBody = {};
-    try {
-      body = (await res.json()) as ProblemBody;
-    } catch {
-      body = { detail: res.statusText };
-    }
-    throw new ProblemError(res.status, body);
-  }
-  return { blob: await res.blob(), filename: filenameOf(res.headers.get('content-disposition'), fallback) };
-}
 
 const S = '/settlement';
 
