@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, DB, PG_URL, type TestApp } from './helpers.js';
+import { createTestApp, DB, freePort, PG_URL, type TestApp } from './helpers.js';
 import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser } from './factories.js';
 
 /**
@@ -14,13 +13,6 @@ let t: TestApp;
 let skuId: string;
 let buyers: { cookie: string; csrf: string; addressId: string }[] = [];
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function startServer(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -142,4 +143,13 @@ export function expectProblem(res: Res, status: number, code: string) {
   if (!String(res.headers['content-type']).startsWith('application/problem+json')) {
     throw new Error(`expected problem+json, got ${res.headers['content-type']}`);
   }
+}
+
+/** A TCP port free on loopback right now (for server processes a test starts). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
 }

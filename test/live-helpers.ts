@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { newId } from '../src/platform/ids.js';
 import { nowIso } from '../src/platform/time.js';
 import type { LiveServerFrame } from '../src/contracts/live-events.js';
-import { DB, PG_URL, type TestApp } from './helpers.js';
+import { DB, freePort, PG_URL, type TestApp } from './helpers.js';
+export { freePort };
 import { COUNTY_A } from './factories.js';
 
 /** Helpers for the live-room socket tests: viewers over real sockets, live sessions, server processes, Redis. */
@@ -113,13 +113,6 @@ export async function makeLiveSession(t: TestApp, hostUserId: string, opts: { ki
   return id;
 }
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export interface ServerProcess {
   port: number;

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, DB, PG_URL, type TestApp } from '../../../../test/helpers.js';
+import { createTestApp, DB, freePort, PG_URL, type TestApp } from '../../../../test/helpers.js';
 import { COUNTY_A, makeCounty, makeUser } from '../../../../test/factories.js';
 import { FlvReader, makeLiveSession, pushTestPattern, waitFor, type Pusher } from './video.testkit.js';
 
@@ -18,13 +17,6 @@ let session: { id: string; key: string };
 let server: ChildProcess | null = null;
 const pushers: Pusher[] = [];
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function startServer(ports: { http: number; rtmp: number; media: number }): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
