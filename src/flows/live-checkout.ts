@@ -7,7 +7,7 @@ import { newId } from '../platform/ids.js';
 import { maskName } from '../platform/mask.js';
 import { bizDate, nowIso } from '../platform/time.js';
 import { recordAudit } from '../modules/audit/index.js';
-import { getCheckout, numberWithDate, quoteShipping } from '../modules/orders/index.js';
+import { earlierCheckout, getCheckout, numberWithDate, quoteShipping } from '../modules/orders/index.js';
 import type { CheckoutTable, OrderItemTable, ShopOrderTable } from '../modules/orders/orders.tables.js';
 import { regionLabel } from '../modules/regions/index.js';
 // The room's own files rather than the live module's index: this flow is the room's buying half.
@@ -43,15 +43,7 @@ const SCOPE = 'live_checkout';
 export async function placeLiveCheckout(ctx: Ctx, sessionId: string, input: LiveCheckoutInput, idempotencyKey: string) {
   const buyerId = ctx.actor!.userId;
   const hash = createHash('sha256').update(JSON.stringify({ sessionId, ...input })).digest('hex');
-  const replay = async () => {
-    const rec = await ctx.deps.db.selectFrom('idempotency_record').selectAll()
-      .where('user_id', '=', buyerId).where('scope', '=', SCOPE).where('idem_key', '=', idempotencyKey).executeTakeFirst();
-    if (!rec) return null;
-    if (rec.request_hash !== hash) {
-      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order');
-    }
-    return { replayed: true, checkout: await getCheckout(ctx, rec.result_id) };
-  };
+  const replay = () => earlierCheckout(ctx, SCOPE, idempotencyKey, hash);
   const earlier = await replay();
   if (earlier) return earlier;
 

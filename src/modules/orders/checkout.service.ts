@@ -85,15 +85,7 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   const hash = requestHash(input);
   const scope = 'checkout';
 
-  const replay = async () => {
-    const rec = await ctx.deps.db.selectFrom('idempotency_record').selectAll()
-      .where('user_id', '=', buyerId).where('scope', '=', scope).where('idem_key', '=', idempotencyKey).executeTakeFirst();
-    if (!rec) return null;
-    if (rec.request_hash !== hash) {
-      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different checkout; use a new key for a new checkout');
-    }
-    return { replayed: true, checkout: await getCheckout(ctx, rec.result_id) };
-  };
+  const replay = () => earlierCheckout(ctx, scope, idempotencyKey, hash);
 
   // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
   // a write transaction; the conditional decrement inside the transaction stays the authority.
@@ -242,6 +234,20 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
   // Last, so that a concurrent duplicate fails here, after doing its work, and rolls it all back.
   await tx.db.insertInto('idempotency_record').values({ user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now }).execute();
   return { checkout: checkoutRow, orders: orderRows, items: itemRows, suppliers: supplierNames };
+}
+
+/**
+ * The checkout an earlier request under this Idempotency-Key made (null if none); the same key
+ * with a different request is refused. Read from committed data, outside any transaction.
+ */
+export async function earlierCheckout(ctx: Ctx, scope: string, idempotencyKey: string, requestHash: string) {
+  const rec = await ctx.deps.db.selectFrom('idempotency_record').selectAll()
+    .where('user_id', '=', ctx.actor!.userId).where('scope', '=', scope).where('idem_key', '=', idempotencyKey).executeTakeFirst();
+  if (!rec) return null;
+  if (rec.request_hash !== requestHash) {
+    throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order');
+  }
+  return { replayed: true, checkout: await getCheckout(ctx, rec.result_id) };
 }
 
 export function checkoutView(c: CheckoutTable) {
