@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database.js';
 import type { Grant, Role } from '../../platform/http/access.js';
+import { preparedQuery } from '../../platform/db/prepared.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -39,19 +40,20 @@ export async function countFailedLogin(db: Db, userId: string, max: number, lock
  * A session, its user and the user's role grants in one statement (every request does this):
  * one row per grant, or one row with null grant columns for a user without roles.
  */
+const sessionWithGrants = preparedQuery((db: Kysely<Database>, p: { tokenHash: string }) => db
+  .selectFrom('user_session')
+  .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+  .leftJoin('role_grant', 'role_grant.user_id', 'user_session.user_id')
+  .select([
+    'user_session.id', 'user_session.user_id', 'user_session.csrf_token', 'user_session.expires_at',
+    'user_session.revoked_at', 'user_session.last_seen_at', 'app_user.name', 'app_user.phone', 'app_user.disabled_at',
+    'role_grant.id as grant_id', 'role_grant.role', 'role_grant.region_prefix', 'role_grant.supplier_id',
+  ])
+  .where('token_hash', '=', p.tokenHash)
+  .orderBy('role_grant.id'));
+
 export async function findSessionWithGrants(db: Db, tokenHash: string) {
-  const rows = await db
-    .selectFrom('user_session')
-    .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
-    .leftJoin('role_grant', 'role_grant.user_id', 'user_session.user_id')
-    .select([
-      'user_session.id', 'user_session.user_id', 'user_session.csrf_token', 'user_session.expires_at',
-      'user_session.revoked_at', 'user_session.last_seen_at', 'app_user.name', 'app_user.phone', 'app_user.disabled_at',
-      'role_grant.id as grant_id', 'role_grant.role', 'role_grant.region_prefix', 'role_grant.supplier_id',
-    ])
-    .where('token_hash', '=', tokenHash)
-    .orderBy('role_grant.id')
-    .execute();
+  const rows = await sessionWithGrants.all(db, { tokenHash });
   const first = rows[0];
   if (!first) return undefined;
   const grants: Grant[] = [];

@@ -16,6 +16,7 @@ import { regionLabel } from '../regions/index.js';
 import { quoteShipping } from './shipping.js';
 import type { CheckoutTable, OrderItemTable, OrderSource, ShopOrderTable } from './orders.tables.js';
 import { buildOrderViews, orderViews } from './orders.service.js';
+import * as q from './checkout.queries.js';
 
 const MAX_LINES = 50;
 const MAX_QUANTITY = 999;
@@ -89,8 +90,13 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 
   // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
   // a write transaction; the conditional decrement inside the transaction stays the authority.
-  const stock = await ctx.deps.db.selectFrom('sku').select(['id', 'stock_available']).where('id', 'in', input.items.map((l) => l.skuId)).execute();
-  const soldOut = input.items.findIndex((l) => stock.find((x) => x.id === l.skuId)?.stock_available === 0);
+  let soldOut = -1;
+  for (const [i, line] of input.items.entries()) {
+    if ((await q.skuStockLeft.first(ctx.deps.db, { skuId: line.skuId }))?.stock_available === 0) {
+      soldOut = i;
+      break;
+    }
+  }
   if (soldOut >= 0) {
     // …unless this is a replay of a checkout that got the last units.
     const earlier = await replay();
@@ -119,23 +125,16 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, hash: string) {
   const buyerId = tx.actor!.userId;
   const now = nowIso();
-  const address = await tx.db.selectFrom('buyer_address').selectAll()
-    .where('id', '=', input.addressId).where('user_id', '=', buyerId).where('deleted_at', 'is', null).executeTakeFirst();
+  const address = await q.buyerAddress.first(tx.db, { id: input.addressId, userId: buyerId });
   if (!address) throw invalid('/body/addressId', 'Choose one of your delivery addresses', 'unknown_address');
   const provinceCode = address.region_code.slice(0, 2);
 
   const skuIds = input.items.map((l) => l.skuId);
-  const rows = (await tx.db.selectFrom('sku')
-    .innerJoin('product', 'product.id', 'sku.product_id')
-    .innerJoin('supplier', 'supplier.id', 'product.supplier_id')
-    .innerJoin('category', 'category.code', 'product.category_code')
-    .select([
-      'sku.id', 'sku.product_id', 'sku.spec', 'sku.price_fen', 'sku.weight_g', 'sku.stock_available', 'sku.sale_mode', 'sku.ships_from',
-      'sku.max_per_buyer', 'sku.archived_at', 'product.title', 'product.unit', 'product.status as product_status', 'product.supplier_id',
-      'product.county_code', 'supplier.status as supplier_status', 'supplier.name as supplier_name', 'category.returns_policy',
-    ])
-    .where('sku.id', 'in', skuIds)
-    .execute()) as SkuRow[];
+  const rows: SkuRow[] = [];
+  for (const skuId of skuIds) {
+    const row = await q.skuForCheckout.first(tx.db, { skuId });
+    if (row) rows.push(row);
+  }
   const byId = new Map(rows.map((r) => [r.id, r]));
   input.items.forEach((l, i) => {
     const r = byId.get(l.skuId);
@@ -152,7 +151,8 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     g.lines.push({ line, sku });
     groups.set(sku.supplier_id, g);
   }
-  const policies = await tx.db.selectFrom('shipping_policy').selectAll().where('supplier_id', 'in', [...groups.keys()]).execute();
+  const policies: Awaited<ReturnType<typeof q.shippingPolicyOf.all>> = [];
+  for (const supplierId of groups.keys()) policies.push(...(await q.shippingPolicyOf.all(tx.db, { supplierId })));
   const supplierNames = [...groups.values()].map((g) => ({ id: g.lines[0]!.sku.supplier_id, name: g.lines[0]!.sku.supplier_name }));
 
   const orders = [...groups.entries()].map(([supplierId, g]) => {
@@ -172,12 +172,9 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
   const stockAfter = new Map<string, number>();
   for (const [i, line] of input.items.entries()) {
     const sku = byId.get(line.skuId)!;
-    const reserved = await tx.db.updateTable('sku')
-      .set((eb) => ({ stock_available: eb('stock_available', '-', line.quantity), updated_at: now }))
-      .where('id', '=', line.skuId).where('stock_available', '>=', line.quantity)
-      .returning('stock_available').executeTakeFirst();
+    const reserved = await q.reserveStock.first(tx.db, { skuId: line.skuId, quantity: line.quantity, now });
     if (!reserved) {
-      const left = await tx.db.selectFrom('sku').select('stock_available').where('id', '=', line.skuId).executeTakeFirstOrThrow();
+      const left = (await q.skuStockLeft.first(tx.db, { skuId: line.skuId }))!;
       throw new AppError(409, 'sold_out', left.stock_available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${left.stock_available} of ${sku.title} ${sku.spec} left`,
         [{ pointer: `/body/items/${i}/quantity`, detail: `${left.stock_available} left`, code: 'sold_out' }], { skuId: line.skuId, available: left.stock_available });
     }
@@ -187,12 +184,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
       const over = () => new AppError(409, 'purchase_limit', `Each buyer may buy at most ${limit} of ${sku.title} ${sku.spec}`,
         [{ pointer: `/body/items/${i}/quantity`, detail: `limit ${limit}`, code: 'purchase_limit' }], { skuId: line.skuId, limit });
       if (line.quantity > limit) throw over();
-      const counted = await tx.db.insertInto('buyer_sku_purchase')
-        .values({ user_id: buyerId, sku_id: line.skuId, quantity: line.quantity })
-        .onConflict((oc) => oc.columns(['user_id', 'sku_id'])
-          .doUpdateSet((eb) => ({ quantity: eb(eb.ref('buyer_sku_purchase.quantity'), '+', line.quantity) }))
-          .where('buyer_sku_purchase.quantity', '<=', limit - line.quantity))
-        .returning('quantity').executeTakeFirst();
+      const counted = await q.countPurchase.first(tx.db, { userId: buyerId, skuId: line.skuId, quantity: line.quantity, atMostBefore: limit - line.quantity });
       if (!counted) throw over();
     }
   }
@@ -203,7 +195,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P', 12), status: 'pending_payment', total_fen: totalFen,
     expires_at: expiresAt, payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
   };
-  await tx.db.insertInto('checkout').values(checkoutRow).execute();
+  await q.insertCheckout(tx.db, checkoutRow);
   const orderRows: ShopOrderTable[] = [];
   const itemRows: OrderItemTable[] = [];
   const addressText = `${regionLabel(tx.deps.regions, address.region_code, 'province')} ${address.detail}`;
@@ -216,23 +208,25 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
       buyer_note: input.note ?? '', carrier: null, tracking_no: null, biz_date: bizDate(), created_at: now, paid_at: null, shipped_at: null,
       delivered_at: null, completed_at: null, cancelled_at: null, updated_at: now,
     };
-    await tx.db.insertInto('shop_order').values(orderRow).execute();
+    await q.insertOrder(tx.db, orderRow);
     const lines = o.lines.map(({ line, sku }): OrderItemTable => ({
       id: newId('orderItem'), order_id: o.id, sku_id: sku.id, product_id: sku.product_id, title: sku.title, spec: sku.spec, unit: sku.unit,
       unit_price_fen: sku.price_fen, quantity: line.quantity, line_fen: sku.price_fen * line.quantity, weight_g: sku.weight_g,
       sale_mode: sku.sale_mode, ships_from: sku.ships_from, returns_policy: sku.returns_policy,
     }));
-    await tx.db.insertInto('order_item').values(lines).execute();
+    for (const item of lines) await q.insertOrderItem(tx.db, item);
     orderRows.push(orderRow);
     itemRows.push(...lines);
   }
-  await tx.db.insertInto('stock_movement').values(input.items.map((line) => ({
-    id: newId('stockMovement'), sku_id: line.skuId, county_code: byId.get(line.skuId)!.county_code, delta: -line.quantity,
-    stock_after: stockAfter.get(line.skuId)!, reason: `reserved:${checkoutId}`, actor_id: buyerId, created_at: now,
-  }))).execute();
+  for (const line of input.items) {
+    await q.insertStockMovement(tx.db, {
+      id: newId('stockMovement'), sku_id: line.skuId, county_code: byId.get(line.skuId)!.county_code, delta: -line.quantity,
+      stock_after: stockAfter.get(line.skuId)!, reason: `reserved:${checkoutId}`, actor_id: buyerId, created_at: now,
+    });
+  }
   if (input.fromCart) await tx.db.deleteFrom('cart_item').where('user_id', '=', buyerId).where('sku_id', 'in', skuIds).execute();
   // Last, so that a concurrent duplicate fails here, after doing its work, and rolls it all back.
-  await tx.db.insertInto('idempotency_record').values({ user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now }).execute();
+  await q.insertIdempotencyRecord(tx.db, { user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now });
   return { checkout: checkoutRow, orders: orderRows, items: itemRows, suppliers: supplierNames };
 }
 
@@ -241,8 +235,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
  * with a different request is refused. Read from committed data, outside any transaction.
  */
 export async function earlierCheckout(ctx: Ctx, scope: string, idempotencyKey: string, requestHash: string) {
-  const rec = await ctx.deps.db.selectFrom('idempotency_record').selectAll()
-    .where('user_id', '=', ctx.actor!.userId).where('scope', '=', scope).where('idem_key', '=', idempotencyKey).executeTakeFirst();
+  const rec = await q.idempotencyRecord.first(ctx.deps.db, { userId: ctx.actor!.userId, scope, key: idempotencyKey });
   if (!rec) return null;
   if (rec.request_hash !== requestHash) {
     throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order');

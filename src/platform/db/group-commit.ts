@@ -1,4 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+
+// Compiled once: a batch runs these around every job.
+const SAVEPOINT = CompiledQuery.raw('savepoint group_job');
+const RELEASE = CompiledQuery.raw('release savepoint group_job');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint group_job');
 
 export type TransactionRunner<DB> = <T>(fn: (trx: Transaction<DB>) => Promise<T>) => Promise<T>;
 
@@ -24,14 +29,14 @@ export function groupCommit<DB>(db: Kysely<DB>, maxBatch = 500): TransactionRunn
     try {
       await db.transaction().execute(async (trx) => {
         for (const job of jobs) {
-          await sql`savepoint group_job`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           try {
             const value = await job.fn(trx);
-            await sql`release savepoint group_job`.execute(trx);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await sql`rollback to savepoint group_job`.execute(trx);
-            await sql`release savepoint group_job`.execute(trx);
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: false, error });
           }
         }
