@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Ctx } from '../context.js';
 import { inTransaction } from '../context.js';
 import { liveRoom } from '../contracts/live-events.js';
@@ -7,7 +6,7 @@ import { newId } from '../platform/ids.js';
 import { maskName } from '../platform/mask.js';
 import { bizDate, nowIso } from '../platform/time.js';
 import { recordAudit } from '../modules/audit/index.js';
-import { earlierCheckout, getCheckout, numberWithDate, quoteShipping } from '../modules/orders/index.js';
+import { earlierCheckout, getCheckout, numberWithDate, quoteShipping, requestHash } from '../modules/orders/index.js';
 import type { CheckoutTable, OrderItemTable, ShopOrderTable } from '../modules/orders/orders.tables.js';
 import { regionLabel } from '../modules/regions/index.js';
 // The room's own files rather than the live module's index: this flow is the room's buying half.
@@ -42,8 +41,8 @@ const SCOPE = 'live_checkout';
 
 export async function placeLiveCheckout(ctx: Ctx, sessionId: string, input: LiveCheckoutInput, idempotencyKey: string) {
   const buyerId = ctx.actor!.userId;
-  const hash = createHash('sha256').update(JSON.stringify({ sessionId, ...input })).digest('hex');
-  const replay = () => earlierCheckout(ctx, SCOPE, idempotencyKey, hash);
+  const hashOf = requestHash({ sessionId, ...input });
+  const replay = () => earlierCheckout(ctx, SCOPE, idempotencyKey, hashOf);
   const earlier = await replay();
   if (earlier) return earlier;
 
@@ -70,7 +69,7 @@ export async function placeLiveCheckout(ctx: Ctx, sessionId: string, input: Live
   if (left === 0) throw soldOut(0);
 
   try {
-    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, s, item, sale, input, idempotencyKey, hash));
+    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, s, item, sale, input, idempotencyKey, hashOf()));
     // After commit: the ticker, and the stock viewers see.
     const rt = ctx.deps.realtime;
     rt.publish(liveRoom(s.id), { type: 'order', data: { buyerLabel: maskName(ctx.actor!.name || '买家'), quantity: input.quantity, unit: placed.unit, title: placed.title, at: placed.at } });

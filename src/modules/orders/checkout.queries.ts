@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.js';
-import { preparedInsert, preparedQuery } from '../../platform/db/prepared.js';
+import { preparedQuery } from '../../platform/db/prepared.js';
 
 /**
  * The statements of placing a checkout, prepared once (see platform/db/prepared.ts): a flash
@@ -53,28 +53,3 @@ export const countPurchase = preparedQuery((db: Kysely<Database>, p: { userId: s
 
 export const idempotencyRecord = preparedQuery((db: Kysely<Database>, p: { userId: string; scope: string; key: string }) =>
   db.selectFrom('idempotency_record').selectAll().where('user_id', '=', p.userId).where('scope', '=', p.scope).where('idem_key', '=', p.key));
-
-export const insertCheckout = preparedInsert<Database, 'checkout'>('checkout', {
-  id: true, buyer_id: true, payment_no: true, status: true, total_fen: true, expires_at: true, payment_start: true, provider: true,
-  transaction_id: true, paid_at: true, cancelled_at: true, cancel_reason: true, created_at: true,
-});
-
-export const insertOrder = preparedInsert<Database, 'shop_order'>('shop_order', {
-  id: true, order_no: true, checkout_id: true, buyer_id: true, supplier_id: true, county_code: true, status: true, source_kind: true,
-  source_ref: true, host_user_id: true, items_fen: true, shipping_fen: true, total_fen: true, refunded_fen: true, recipient_name: true,
-  recipient_phone: true, region_code: true, address_text: true, buyer_note: true, carrier: true, tracking_no: true, biz_date: true,
-  created_at: true, paid_at: true, shipped_at: true, delivered_at: true, completed_at: true, cancelled_at: true, updated_at: true,
-});
-
-export const insertOrderItem = preparedInsert<Database, 'order_item'>('order_item', {
-  id: true, order_id: true, sku_id: true, product_id: true, title: true, spec: true, unit: true, unit_price_fen: true, quantity: true,
-  line_fen: true, weight_g: true, sale_mode: true, ships_from: true, returns_policy: true,
-});
-
-export const insertStockMovement = preparedInsert<Database, 'stock_movement'>('stock_movement', {
-  id: true, sku_id: true, county_code: true, delta: true, stock_after: true, reason: true, actor_id: true, created_at: true,
-});
-
-export const insertIdempotencyRecord = preparedInsert<Database, 'idempotency_record'>('idempotency_record', {
-  user_id: true, scope: true, idem_key: true, request_hash: true, result_id: true, created_at: true,
-});

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { hash, randomInt } from 'node:crypto';
 import type { Ctx, Deps } from '../../context.js';
 import { inTransaction, systemCtx } from '../../context.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
@@ -17,6 +17,7 @@ import { quoteShipping } from './shipping.js';
 import type { CheckoutTable, OrderItemTable, OrderSource, ShopOrderTable } from './orders.tables.js';
 import { buildOrderViews, orderViews } from './orders.service.js';
 import * as q from './checkout.queries.js';
+import { insertRows } from '../../platform/db/prepared.js';
 
 const MAX_LINES = 50;
 const MAX_QUANTITY = 999;
@@ -42,8 +43,13 @@ export function numberWithDate(prefix: string, digits: number): string {
   return `${prefix}${bizDate().replaceAll('-', '')}${tail}`;
 }
 
-function requestHash(input: unknown): string {
-  return createHash('sha256').update(JSON.stringify(input)).digest('hex');
+/**
+ * What an Idempotency-Key's request was, to tell a replay from a different request under the
+ * same key. Lazy: most answers (a new order, sold out) never compare it.
+ */
+export function requestHash(input: unknown): () => string {
+  let hex: string | undefined;
+  return () => (hex ??= hash('sha256', JSON.stringify(input)));
 }
 
 interface SkuRow {
@@ -83,10 +89,10 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
     if (seen.has(l.skuId)) throw invalid(`/body/items/${i}/skuId`, 'This item is listed twice; change its quantity instead', 'duplicate_line');
     seen.add(l.skuId);
   });
-  const hash = requestHash(input);
+  const hashOf = requestHash(input);
   const scope = 'checkout';
 
-  const replay = () => earlierCheckout(ctx, scope, idempotencyKey, hash);
+  const replay = () => earlierCheckout(ctx, scope, idempotencyKey, hashOf);
 
   // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
   // a write transaction; the conditional decrement inside the transaction stays the authority.
@@ -109,7 +115,7 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   // index. Any refusal is checked against an earlier checkout under this key before it is
   // answered, so a replay gets the first result, never a second checkout nor a new error.
   try {
-    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hash));
+    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hashOf()));
     // Answer from the rows just written: no second round of reads on the hot path.
     return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
   } catch (err) {
@@ -122,7 +128,7 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   }
 }
 
-async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, hash: string) {
+async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, requestHashHex: string) {
   const buyerId = tx.actor!.userId;
   const now = nowIso();
   const address = await q.buyerAddress.first(tx.db, { id: input.addressId, userId: buyerId });
@@ -195,7 +201,6 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P', 12), status: 'pending_payment', total_fen: totalFen,
     expires_at: expiresAt, payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
   };
-  await q.insertCheckout(tx.db, checkoutRow);
   const orderRows: ShopOrderTable[] = [];
   const itemRows: OrderItemTable[] = [];
   const addressText = `${regionLabel(tx.deps.regions, address.region_code, 'province')} ${address.detail}`;
@@ -208,25 +213,27 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
       buyer_note: input.note ?? '', carrier: null, tracking_no: null, biz_date: bizDate(), created_at: now, paid_at: null, shipped_at: null,
       delivered_at: null, completed_at: null, cancelled_at: null, updated_at: now,
     };
-    await q.insertOrder(tx.db, orderRow);
     const lines = o.lines.map(({ line, sku }): OrderItemTable => ({
       id: newId('orderItem'), order_id: o.id, sku_id: sku.id, product_id: sku.product_id, title: sku.title, spec: sku.spec, unit: sku.unit,
       unit_price_fen: sku.price_fen, quantity: line.quantity, line_fen: sku.price_fen * line.quantity, weight_g: sku.weight_g,
       sale_mode: sku.sale_mode, ships_from: sku.ships_from, returns_policy: sku.returns_policy,
     }));
-    for (const item of lines) await q.insertOrderItem(tx.db, item);
     orderRows.push(orderRow);
     itemRows.push(...lines);
   }
-  for (const line of input.items) {
-    await q.insertStockMovement(tx.db, {
+  if (input.fromCart) await tx.db.deleteFrom('cart_item').where('user_id', '=', buyerId).where('sku_id', 'in', skuIds).execute();
+  // All the rows in one step (one statement on PostgreSQL). The Idempotency-Key's row comes
+  // last, so that a concurrent duplicate fails there, after doing its work, and rolls it all back.
+  await insertRows(tx.db, {
+    checkout: [checkoutRow],
+    shop_order: orderRows,
+    order_item: itemRows,
+    stock_movement: input.items.map((line) => ({
       id: newId('stockMovement'), sku_id: line.skuId, county_code: byId.get(line.skuId)!.county_code, delta: -line.quantity,
       stock_after: stockAfter.get(line.skuId)!, reason: `reserved:${checkoutId}`, actor_id: buyerId, created_at: now,
-    });
-  }
-  if (input.fromCart) await tx.db.deleteFrom('cart_item').where('user_id', '=', buyerId).where('sku_id', 'in', skuIds).execute();
-  // Last, so that a concurrent duplicate fails here, after doing its work, and rolls it all back.
-  await q.insertIdempotencyRecord(tx.db, { user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now });
+    })),
+    idempotency_record: [{ user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: requestHashHex, result_id: checkoutId, created_at: now }],
+  });
   return { checkout: checkoutRow, orders: orderRows, items: itemRows, suppliers: supplierNames };
 }
 
@@ -234,10 +241,10 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
  * The checkout an earlier request under this Idempotency-Key made (null if none); the same key
  * with a different request is refused. Read from committed data, outside any transaction.
  */
-export async function earlierCheckout(ctx: Ctx, scope: string, idempotencyKey: string, requestHash: string) {
+export async function earlierCheckout(ctx: Ctx, scope: string, idempotencyKey: string, hashOf: () => string) {
   const rec = await q.idempotencyRecord.first(ctx.deps.db, { userId: ctx.actor!.userId, scope, key: idempotencyKey });
   if (!rec) return null;
-  if (rec.request_hash !== requestHash) {
+  if (rec.request_hash !== hashOf()) {
     throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order');
   }
   return { replayed: true, checkout: await getCheckout(ctx, rec.result_id) };

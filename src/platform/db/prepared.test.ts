@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.js';
 import { createTestApp, type TestApp } from '../../../test/helpers.js';
-import { preparedInsert, preparedQuery } from './prepared.js';
+import { insertRows, preparedQuery } from './prepared.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -14,16 +14,13 @@ describe('prepared queries', () => {
     builds++;
     return db.selectFrom('idempotency_record').select(['idem_key', 'result_id', 'created_at']).where('user_id', '=', p.userId).where('scope', '=', 'test').where('idem_key', '=', p.key);
   });
-  const insertRecord = preparedInsert<Database, 'idempotency_record'>('idempotency_record', { user_id: true, scope: true, idem_key: true, request_hash: true, result_id: true, created_at: true });
+  const record = (key: string, scope = 'test') => ({ user_id: 'u1', scope, idem_key: key, request_hash: 'h', result_id: `r-${key}`, created_at: '2026-11-27T00:00:00.000Z' });
   const retarget = preparedQuery((db: Kysely<Database>, p: { key: string; resultId: string }) =>
     db.updateTable('idempotency_record').set({ result_id: p.resultId }).where('scope', '=', 'test').where('idem_key', '=', p.key));
 
   it('builds the SQL once and binds new values on every call, constants included', async () => {
-    for (const key of ['a', 'b', 'c']) {
-      expect(await insertRecord(t.deps.db, { user_id: 'u1', scope: 'test', idem_key: key, request_hash: 'h', result_id: `r-${key}`, created_at: '2026-11-27T00:00:00.000Z' })).toBe(1);
-    }
     // Same key under another scope: the constant 'test' in the query must keep it out.
-    await insertRecord(t.deps.db, { user_id: 'u1', scope: 'other', idem_key: 'b', request_hash: 'h', result_id: 'r-other', created_at: '2026-11-27T00:00:00.000Z' });
+    await insertRows<Database>(t.deps.db, { idempotency_record: [record('a'), record('b'), record('c'), { ...record('b', 'other'), result_id: 'r-other' }] });
     expect((await byKey.first(t.deps.db, { userId: 'u1', key: 'b' }))?.result_id).toBe('r-b');
     expect((await byKey.all(t.deps.db, { userId: 'u1', key: 'c' })).map((r) => r.result_id)).toEqual(['r-c']);
     expect(await byKey.first(t.deps.db, { userId: 'u2', key: 'b' })).toBeUndefined();
@@ -40,5 +37,15 @@ describe('prepared queries', () => {
 
   it('refuses a call that leaves a placeholder without a value, before touching the database', async () => {
     await expect(byKey.first(t.deps.db, { userId: 'u1' } as never)).rejects.toThrow(/no value for :key/);
+  });
+
+  it('inserts rows of several tables in one step, the later ones referring to the earlier, and all or nothing', async () => {
+    const user = { id: 'usr_rows', phone: '13900000001', name: '行', password_hash: null, failed_logins: 0, locked_until: null, disabled_at: null, created_at: '2026-11-27T00:00:00.000Z' };
+    const session = (id: string) => ({ id, user_id: user.id, token_hash: `hash-${id}`, csrf_token: 'c', ip: null, user_agent: null, created_at: user.created_at, last_seen_at: user.created_at, expires_at: '2099-01-01T00:00:00.000Z', revoked_at: null });
+    await insertRows<Database>(t.deps.db, { app_user: [user], user_session: [session('ses_1'), session('ses_2')] });
+    expect((await t.deps.db.selectFrom('user_session').select('id').where('user_id', '=', user.id).orderBy('id').execute()).map((r) => r.id)).toEqual(['ses_1', 'ses_2']);
+    // A clash in the last table undoes the first table's rows too (inside the caller's transaction).
+    await expect(t.deps.db.transaction().execute((trx) => insertRows<Database>(trx, { idempotency_record: [record('new')], user_session: [session('ses_1')] }))).rejects.toThrow();
+    expect(await byKey.first(t.deps.db, { userId: 'u1', key: 'new' })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Compilable, type CompiledQuery, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
 
 /**
  * A query built and compiled once per dialect, then run with new values on every call.
@@ -60,13 +60,32 @@ const MARK = '\u0000param:';
 const NO_QUERY_ID = Object.freeze({ queryId: 'prepared' });
 
 /**
- * A prepared insert of one whole row into `table`: the row object itself carries the values.
- * `columns` names every column once (a `Record` so that the compiler catches a missing one).
+ * Inserts whole rows into several tables as one step: on PostgreSQL one statement (data-modifying
+ * `with` clauses), so a checkout's rows cost one round trip instead of one per table; on
+ * SQLite, which has no such clauses and no round trips, one statement per row. The SQL is
+ * written here rather than built by Kysely (it has one shape per table and row count, and
+ * SQLite's prepared statements are cached by their text, see connect.ts). Every row of a table
+ * must have the same columns; tables and columns come from our code, never from a request.
+ * Foreign keys between the rows hold: PostgreSQL checks them at the end of the statement.
  */
-export function preparedInsert<DB, T extends keyof DB & string>(table: T, columns: Record<keyof DB[T] & string, true>) {
-  const names = Object.keys(columns);
-  const q = preparedQuery((db: Kysely<DB>, p: Record<string, unknown>) =>
-    (db as Kysely<any>).insertInto(table).values(Object.fromEntries(names.map((c) => [c, p[c]]))));
-  // The row's type is checked here, at the call, rather than inside the builder.
-  return (db: Kysely<DB> | Transaction<DB>, row: DB[T]): Promise<number> => q.affected(db, row as Record<string, unknown>);
+export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: { [T in keyof DB & string]?: DB[T][] }): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const parts: string[] = [];
+  const parameters: unknown[] = [];
+  for (const [table, rows] of Object.entries(tables) as [string, Record<string, unknown>[] | undefined][]) {
+    if (!rows?.length) continue;
+    const columns = Object.keys(rows[0]!);
+    const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+    if (!postgres) {
+      const text = `${head}(${columns.map(() => '?').join(', ')})`;
+      for (const row of rows) await db.executeQuery(CompiledQuery.raw(text, columns.map((c) => row[c])));
+      continue;
+    }
+    const tuples = rows.map((row) => `(${columns.map((c) => { parameters.push(row[c]); return `$${parameters.length}`; }).join(', ')})`);
+    parts.push(head + tuples.join(', '));
+  }
+  if (!parts.length) return;
+  const last = parts.pop()!;
+  const text = parts.length ? `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ${last}` : last;
+  await db.executeQuery(CompiledQuery.raw(text, parameters));
 }

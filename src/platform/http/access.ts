@@ -93,30 +93,36 @@ export function installAccessControl(
     }
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const token = req.cookies?.[SESSION_COOKIE];
-    if (!token) return;
-    const resolved = await resolveSession(token, req);
-    if (resolved) {
-      req.actor = resolved.actor;
-      req.csrfToken = resolved.csrfToken;
-    }
+    if (!token) return done();
+    resolveSession(token, req).then((resolved) => {
+      if (resolved) {
+        req.actor = resolved.actor;
+        req.csrfToken = resolved.csrfToken;
+      }
+      done();
+    }, done);
   });
 
   // preValidation, not preHandler: a caller without the right role learns nothing from
   // field-level validation errors, and is refused before the body is looked at.
-  app.addHook('preValidation', async (req) => {
-    const access = req.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return;
-    if (!req.actor) throw new AppError(401, 'unauthenticated', 'Please sign in first');
-    if (!SAFE_METHODS.has(req.method)) {
-      const sent = req.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
-        throw new AppError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header; reload the page and try again`);
-      }
+  app.addHook('preValidation', (req, _reply, done) => done(refusal(req)));
+}
+
+/** Why this request may not reach its handler, or undefined when it may. */
+function refusal(req: FastifyRequest): AppError | undefined {
+  const access = req.routeOptions.config?.access;
+  if (access === undefined || access === 'public') return undefined;
+  if (!req.actor) return new AppError(401, 'unauthenticated', 'Please sign in first');
+  if (!SAFE_METHODS.has(req.method)) {
+    const sent = req.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
+      return new AppError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header; reload the page and try again`);
     }
-    if (access !== 'user' && !hasAnyRole(req.actor, access)) {
-      throw new AppError(403, 'forbidden', `This needs one of the roles: ${access.join(', ')}`, [], { requiredRoles: access });
-    }
-  });
+  }
+  if (access !== 'user' && !hasAnyRole(req.actor, access)) {
+    return new AppError(403, 'forbidden', `This needs one of the roles: ${access.join(', ')}`, [], { requiredRoles: access });
+  }
+  return undefined;
 }

@@ -36,8 +36,8 @@ export function installValidators(app: FastifyInstance): void {
 
   // PostgreSQL cannot store U+0000 in text (SQLite can): refuse it everywhere, so both
   // databases give the same answer and neither gives a 500.
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     const hit = findNul(req.body, '/body') ?? findNul(req.query, '/query') ?? findNul(req.params, '/params');
-    if (hit) throw new AppError(400, 'validation_failed', 'The request contains a NUL character', [{ pointer: hit, detail: 'NUL characters are not allowed', code: 'nul_character' }]);
+    done(hit ? new AppError(400, 'validation_failed', 'The request contains a NUL character', [{ pointer: hit, detail: 'NUL characters are not allowed', code: 'nul_character' }]) : undefined);
   });
 }
