@@ -169,8 +169,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   installErrorHandling(app);
   installAccessControl(app, (token) => resolveSession(deps, token));
 
-  // Hooks on every request take a callback rather than being async: a promise per hook per
-  // request showed in the flash-sale profile.
+  // Hooks on every request that wait on nothing take a callback rather than being async: a
+  // promise per hook per request showed in the flash-sale profile.
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id); // the same id is in the logs and in problem bodies
     reply.header('x-content-type-options', 'nosniff');

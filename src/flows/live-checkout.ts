@@ -6,7 +6,7 @@ import { newId } from '../platform/ids.js';
 import { maskName } from '../platform/mask.js';
 import { bizDate, nowIso } from '../platform/time.js';
 import { recordAudit } from '../modules/audit/index.js';
-import { earlierCheckout, getCheckout, numberWithDate, quoteShipping, requestHash } from '../modules/orders/index.js';
+import { checkoutQueries, earlierCheckout, getCheckout, numberWithDate, quoteShipping, requestHash } from '../modules/orders/index.js';
 import type { CheckoutTable, OrderItemTable, ShopOrderTable } from '../modules/orders/orders.tables.js';
 import { regionLabel } from '../modules/regions/index.js';
 // The room's own files rather than the live module's index: this flow is the room's buying half.
@@ -109,17 +109,10 @@ const loadSale = (ctx: Ctx, id: string) => ctx.db.selectFrom('live_flash_sale').
 async function placeInTransaction(tx: Ctx, s: SessionRow, item: ItemRow, sale: SaleRow | null, input: LiveCheckoutInput, idempotencyKey: string, hash: string) {
   const buyerId = tx.actor!.userId;
   const now = nowIso();
-  const address = await tx.db.selectFrom('buyer_address').selectAll()
-    .where('id', '=', input.addressId).where('user_id', '=', buyerId).where('deleted_at', 'is', null).executeTakeFirst();
+  const address = await checkoutQueries.buyerAddress.first(tx.db, { id: input.addressId, userId: buyerId });
   if (!address) throw invalid('/body/addressId', 'Choose one of your delivery addresses', 'unknown_address');
-  const sku = await tx.db.selectFrom('sku')
-    .innerJoin('product', 'product.id', 'sku.product_id')
-    .innerJoin('supplier', 'supplier.id', 'product.supplier_id')
-    .innerJoin('category', 'category.code', 'product.category_code')
-    .select(['sku.id', 'sku.product_id', 'sku.spec', 'sku.weight_g', 'sku.sale_mode', 'sku.ships_from', 'sku.max_per_buyer', 'sku.archived_at',
-      'product.title', 'product.unit', 'product.status as product_status', 'product.supplier_id', 'product.county_code', 'supplier.status as supplier_status',
-      'supplier.name as supplier_name', 'category.returns_policy'])
-    .where('sku.id', '=', item.sku_id).executeTakeFirstOrThrow();
+  const sku = await checkoutQueries.skuForCheckout.first(tx.db, { skuId: item.sku_id });
+  if (!sku) throw new Error(`live item ${item.id} has no SKU ${item.sku_id}`);
   if (sku.archived_at || sku.product_status !== 'on_sale' || sku.supplier_status !== 'active') {
     throw invalid('/body/itemId', 'This product is no longer on sale', 'not_on_sale');
   }

@@ -1,23 +1,32 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database.js';
 import { preparedQuery } from '../../platform/db/prepared.js';
 
 /**
  * The statements of placing a checkout, prepared once (see platform/db/prepared.ts): a flash
  * sale runs them thousands of times a second, and building them with Kysely each time cost
- * more than running them. One SKU per statement rather than `in (…)`: a checkout has a line
- * or two, and a list's length would change the SQL.
+ * more than running them. A prepared query takes one SKU (a list's length would change the
+ * SQL); a checkout of several lines reads its SKUs with one ordinary `in (…)` query instead, so
+ * a long cart is not one round trip per line on PostgreSQL.
  */
 
-/** Stock left, read outside the write transaction to tell a sold-out buyer cheaply. */
+type Db = Kysely<Database> | Transaction<Database>;
+
 export const skuStockLeft = preparedQuery((db: Kysely<Database>, p: { skuId: string }) =>
-  db.selectFrom('sku').select('stock_available').where('id', '=', p.skuId));
+  db.selectFrom('sku').select(['id', 'stock_available']).where('id', '=', p.skuId));
+
+/** Stock left of each SKU, read outside the write transaction to tell a sold-out buyer cheaply. */
+export async function stockLeft(db: Db, skuIds: string[]) {
+  if (skuIds.length !== 1) return db.selectFrom('sku').select(['id', 'stock_available']).where('id', 'in', skuIds).execute();
+  const row = await skuStockLeft.first(db, { skuId: skuIds[0]! });
+  return row ? [row] : [];
+}
 
 export const buyerAddress = preparedQuery((db: Kysely<Database>, p: { id: string; userId: string }) =>
   db.selectFrom('buyer_address').selectAll().where('id', '=', p.id).where('user_id', '=', p.userId).where('deleted_at', 'is', null));
 
-/** A SKU with what a checkout needs of its product, supplier and category. */
-export const skuForCheckout = preparedQuery((db: Kysely<Database>, p: { skuId: string }) =>
+/** SKUs with what a checkout needs of their product, supplier and category. */
+const skusWithProduct = (db: Db) =>
   db.selectFrom('sku')
     .innerJoin('product', 'product.id', 'sku.product_id')
     .innerJoin('supplier', 'supplier.id', 'product.supplier_id')
@@ -26,11 +35,24 @@ export const skuForCheckout = preparedQuery((db: Kysely<Database>, p: { skuId: s
       'sku.id', 'sku.product_id', 'sku.spec', 'sku.price_fen', 'sku.weight_g', 'sku.stock_available', 'sku.sale_mode', 'sku.ships_from',
       'sku.max_per_buyer', 'sku.archived_at', 'product.title', 'product.unit', 'product.status as product_status', 'product.supplier_id',
       'product.county_code', 'supplier.status as supplier_status', 'supplier.name as supplier_name', 'category.returns_policy',
-    ])
-    .where('sku.id', '=', p.skuId));
+    ]);
 
-export const shippingPolicyOf = preparedQuery((db: Kysely<Database>, p: { supplierId: string }) =>
+export const skuForCheckout = preparedQuery((db: Kysely<Database>, p: { skuId: string }) => skusWithProduct(db).where('sku.id', '=', p.skuId));
+export type SkuForCheckout = NonNullable<Awaited<ReturnType<typeof skuForCheckout.first>>>;
+
+export async function skusForCheckout(db: Db, skuIds: string[]): Promise<SkuForCheckout[]> {
+  if (skuIds.length !== 1) return skusWithProduct(db).where('sku.id', 'in', skuIds).execute();
+  const row = await skuForCheckout.first(db, { skuId: skuIds[0]! });
+  return row ? [row] : [];
+}
+
+const shippingPolicyOf = preparedQuery((db: Kysely<Database>, p: { supplierId: string }) =>
   db.selectFrom('shipping_policy').selectAll().where('supplier_id', '=', p.supplierId));
+
+export async function shippingPolicies(db: Db, supplierIds: string[]) {
+  if (supplierIds.length !== 1) return db.selectFrom('shipping_policy').selectAll().where('supplier_id', 'in', supplierIds).execute();
+  return shippingPolicyOf.all(db, { supplierId: supplierIds[0]! });
+}
 
 /** The reservation: a conditional decrement, so stock never goes below zero whatever the concurrency. */
 export const reserveStock = preparedQuery((db: Kysely<Database>, p: { skuId: string; quantity: number; now: string }) =>

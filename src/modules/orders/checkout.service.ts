@@ -52,26 +52,7 @@ export function requestHash(input: unknown): () => string {
   return () => (hex ??= hash('sha256', JSON.stringify(input)));
 }
 
-interface SkuRow {
-  id: string;
-  product_id: string;
-  spec: string;
-  price_fen: number;
-  weight_g: number;
-  stock_available: number;
-  sale_mode: string;
-  ships_from: string | null;
-  max_per_buyer: number | null;
-  archived_at: string | null;
-  title: string;
-  unit: string;
-  product_status: string;
-  supplier_id: string;
-  county_code: string;
-  supplier_status: string;
-  supplier_name: string;
-  returns_policy: string;
-}
+type SkuRow = q.SkuForCheckout;
 
 /**
  * Places a checkout: one order per supplier under one payment, in one transaction. Prices come
@@ -96,13 +77,8 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 
   // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
   // a write transaction; the conditional decrement inside the transaction stays the authority.
-  let soldOut = -1;
-  for (const [i, line] of input.items.entries()) {
-    if ((await q.skuStockLeft.first(ctx.deps.db, { skuId: line.skuId }))?.stock_available === 0) {
-      soldOut = i;
-      break;
-    }
-  }
+  const stock = await q.stockLeft(ctx.deps.db, input.items.map((l) => l.skuId));
+  const soldOut = input.items.findIndex((l) => stock.find((x) => x.id === l.skuId)?.stock_available === 0);
   if (soldOut >= 0) {
     // …unless this is a replay of a checkout that got the last units.
     const earlier = await replay();
@@ -115,7 +91,8 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   // index. Any refusal is checked against an earlier checkout under this key before it is
   // answered, so a replay gets the first result, never a second checkout nor a new error.
   try {
-    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, hashOf()));
+    const requestHashHex = hashOf(); // before the transaction: on SQLite a batch of them runs one at a time
+    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, requestHashHex));
     // Answer from the rows just written: no second round of reads on the hot path.
     return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
   } catch (err) {
@@ -136,11 +113,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
   const provinceCode = address.region_code.slice(0, 2);
 
   const skuIds = input.items.map((l) => l.skuId);
-  const rows: SkuRow[] = [];
-  for (const skuId of skuIds) {
-    const row = await q.skuForCheckout.first(tx.db, { skuId });
-    if (row) rows.push(row);
-  }
+  const rows = await q.skusForCheckout(tx.db, skuIds);
   const byId = new Map(rows.map((r) => [r.id, r]));
   input.items.forEach((l, i) => {
     const r = byId.get(l.skuId);
@@ -157,8 +130,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     g.lines.push({ line, sku });
     groups.set(sku.supplier_id, g);
   }
-  const policies: Awaited<ReturnType<typeof q.shippingPolicyOf.all>> = [];
-  for (const supplierId of groups.keys()) policies.push(...(await q.shippingPolicyOf.all(tx.db, { supplierId })));
+  const policies = await q.shippingPolicies(tx.db, [...groups.keys()]);
   const supplierNames = [...groups.values()].map((g) => ({ id: g.lines[0]!.sku.supplier_id, name: g.lines[0]!.sku.supplier_name }));
 
   const orders = [...groups.entries()].map(([supplierId, g]) => {
@@ -222,8 +194,8 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     itemRows.push(...lines);
   }
   if (input.fromCart) await tx.db.deleteFrom('cart_item').where('user_id', '=', buyerId).where('sku_id', 'in', skuIds).execute();
-  // All the rows in one step (one statement on PostgreSQL). The Idempotency-Key's row comes
-  // last, so that a concurrent duplicate fails there, after doing its work, and rolls it all back.
+  // All the rows in one step (one statement on PostgreSQL). A concurrent duplicate fails on the
+  // Idempotency-Key's unique row, after doing its work, and the whole transaction rolls back.
   await insertRows(tx.db, {
     checkout: [checkoutRow],
     shop_order: orderRows,

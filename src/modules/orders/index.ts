@@ -5,6 +5,7 @@
  */
 export { orderRoutes, startOrderJobs } from './orders.routes.js';
 export { placeCheckout, cancelCheckout, expireCheckouts, handlePaymentEvent, getCheckout, retryLateRefunds, numberWithDate, earlierCheckout, requestHash } from './checkout.service.js';
+export * as checkoutQueries from './checkout.queries.js';
 export { loadVisibleOrder, orderViews, getOrder, transitionOrder } from './orders.service.js';
 export { ORDER_TRANSITIONS, canMove } from './transitions.js';
 export { quoteShipping } from './shipping.js';

@@ -48,4 +48,11 @@ describe('prepared queries', () => {
     await expect(t.deps.db.transaction().execute((trx) => insertRows<Database>(trx, { idempotency_record: [record('new')], user_session: [session('ses_1')] }))).rejects.toThrow();
     expect(await byKey.first(t.deps.db, { userId: 'u1', key: 'new' })).toBeUndefined();
   });
+
+  it('refuses a name that is not a plain identifier, and rows of one table with different columns', async () => {
+    const bad = { ...record('x'), 'idem_key") values (1); --': 'x' };
+    await expect(insertRows<Database>(t.deps.db, { idempotency_record: [bad as never] })).rejects.toThrow(/not a plain identifier/);
+    await expect(insertRows<Database>(t.deps.db, { idempotency_record: [record('y'), { ...record('z'), result_id: undefined } as never] })).rejects.toThrow(/differ in their columns/);
+    expect(await byKey.first(t.deps.db, { userId: 'u1', key: 'y' })).toBeUndefined();
+  });
 });

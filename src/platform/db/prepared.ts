@@ -1,4 +1,5 @@
-import { CompiledQuery, PostgresAdapter, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { dialectOf } from './connect.js';
 
 /**
  * A query built and compiled once per dialect, then run with new values on every call.
@@ -23,7 +24,7 @@ export function preparedQuery<DB, P extends Record<string, unknown>, O>(build: (
   const byDialect = new Map<string, Shape>();
 
   function bind(db: Kysely<DB> | Transaction<DB>, values: P): CompiledQuery<O> {
-    const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+    const dialect = dialectOf(db);
     let shape = byDialect.get(dialect);
     if (!shape) {
       const placeholders = new Proxy({}, { get: (_t, name) => `${MARK}${String(name)}` }) as P;
@@ -57,6 +58,7 @@ export function preparedQuery<DB, P extends Record<string, unknown>, O>(build: (
 }
 
 const MARK = '\u0000param:';
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const NO_QUERY_ID = Object.freeze({ queryId: 'prepared' });
 
 /**
@@ -65,16 +67,23 @@ const NO_QUERY_ID = Object.freeze({ queryId: 'prepared' });
  * SQLite, which has no such clauses and no round trips, one statement per row. The SQL is
  * written here rather than built by Kysely (it has one shape per table and row count, and
  * SQLite's prepared statements are cached by their text, see connect.ts). Every row of a table
- * must have the same columns; tables and columns come from our code, never from a request.
- * Foreign keys between the rows hold: PostgreSQL checks them at the end of the statement.
+ * must have the same columns, none undefined; names must be plain identifiers (they are written
+ * into the SQL, so a row built from a request body could never smuggle one in). Foreign keys
+ * between the rows hold: PostgreSQL checks them at the end of the statement. In what order
+ * PostgreSQL writes the tables is its own; a unique clash anywhere fails the whole statement.
  */
 export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: { [T in keyof DB & string]?: DB[T][] }): Promise<void> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = dialectOf(db) === 'postgres';
   const parts: string[] = [];
   const parameters: unknown[] = [];
   for (const [table, rows] of Object.entries(tables) as [string, Record<string, unknown>[] | undefined][]) {
     if (!rows?.length) continue;
     const columns = Object.keys(rows[0]!);
+    for (const name of [table, ...columns]) if (!IDENTIFIER.test(name)) throw new Error(`insertRows: not a plain identifier: ${name}`);
+    for (const row of rows) {
+      const keys = Object.keys(row);
+      if (keys.length !== columns.length || columns.some((c) => row[c] === undefined)) throw new Error(`insertRows: rows of ${table} differ in their columns`);
+    }
     const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
     if (!postgres) {
       const text = `${head}(${columns.map(() => '?').join(', ')})`;

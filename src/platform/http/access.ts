@@ -93,16 +93,14 @@ export function installAccessControl(
     }
   });
 
-  app.addHook('onRequest', (req, _reply, done) => {
+  app.addHook('onRequest', async (req) => {
     const token = req.cookies?.[SESSION_COOKIE];
-    if (!token) return done();
-    resolveSession(token, req).then((resolved) => {
-      if (resolved) {
-        req.actor = resolved.actor;
-        req.csrfToken = resolved.csrfToken;
-      }
-      done();
-    }, done);
+    if (!token) return;
+    const resolved = await resolveSession(token, req);
+    if (resolved) {
+      req.actor = resolved.actor;
+      req.csrfToken = resolved.csrfToken;
+    }
   });
 
   // preValidation, not preHandler: a caller without the right role learns nothing from
