@@ -91,7 +91,9 @@ export const CHART: Readonly<Record<AccountKind, AccountDef>> = {
 
 /** The balance on an account's normal side, from the signed sum of its postings. */
 export function normalBalance(kind: AccountKind, signedSumFen: number): number {
-  return CHART[kind].normal === 'debit' ? signedSumFen : -signedSumFen;
+  // 0 - x rather than -x: a credit account at zero must read 0, not -0 (which compares unequal
+  // with Object.is, as the ledger property test found, and is not a fen amount anyone means).
+  return CHART[kind].normal === 'debit' ? signedSumFen : 0 - signedSumFen;
 }
 
 export const ENTRY_KINDS = ['payment', 'commission', 'refund', 'payout', 'settlement', 'adjustment'] as const;
