@@ -1,26 +1,19 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database.js';
 import { preparedQuery } from '../../platform/db/prepared.js';
+import type { ShippingPolicyTable } from './orders.tables.js';
 
 /**
  * The statements of placing a checkout, prepared once (see platform/db/prepared.ts): a flash
  * sale runs them thousands of times a second, and building them with Kysely each time cost
  * more than running them. A prepared query takes one SKU (a list's length would change the
- * SQL); a checkout of several lines reads its SKUs with one ordinary `in (…)` query instead, so
- * a long cart is not one round trip per line on PostgreSQL.
+ * SQL); a checkout of several lines reads with one ordinary `in (…)` query instead.
  */
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const skuStockLeft = preparedQuery((db: Kysely<Database>, p: { skuId: string }) =>
   db.selectFrom('sku').select(['id', 'stock_available']).where('id', '=', p.skuId));
-
-/** Stock left of each SKU, read outside the write transaction to tell a sold-out buyer cheaply. */
-export async function stockLeft(db: Db, skuIds: string[]) {
-  if (skuIds.length !== 1) return db.selectFrom('sku').select(['id', 'stock_available']).where('id', 'in', skuIds).execute();
-  const row = await skuStockLeft.first(db, { skuId: skuIds[0]! });
-  return row ? [row] : [];
-}
 
 export const buyerAddress = preparedQuery((db: Kysely<Database>, p: { id: string; userId: string }) =>
   db.selectFrom('buyer_address').selectAll().where('id', '=', p.id).where('user_id', '=', p.userId).where('deleted_at', 'is', null));
@@ -40,18 +33,44 @@ const skusWithProduct = (db: Db) =>
 export const skuForCheckout = preparedQuery((db: Kysely<Database>, p: { skuId: string }) => skusWithProduct(db).where('sku.id', '=', p.skuId));
 export type SkuForCheckout = NonNullable<Awaited<ReturnType<typeof skuForCheckout.first>>>;
 
-export async function skusForCheckout(db: Db, skuIds: string[]): Promise<SkuForCheckout[]> {
-  if (skuIds.length !== 1) return skusWithProduct(db).where('sku.id', 'in', skuIds).execute();
-  const row = await skuForCheckout.first(db, { skuId: skuIds[0]! });
+/**
+ * Everything a checkout reads, in one statement, before its write transaction: each SKU with its
+ * product, supplier and category, the buyer's address (null columns when it is not theirs or
+ * is deleted) and the supplier's shipping policy (null columns when it has none). The stock it
+ * reads answers sold-out buyers without a write; the reservation in the transaction stays the
+ * authority. One statement instead of four matters on PostgreSQL, where each is a round trip.
+ */
+const readsFor = (db: Db, p: { addressId: string; userId: string }) =>
+  skusWithProduct(db)
+    .leftJoin('buyer_address', (j) => j.on('buyer_address.id', '=', p.addressId).on('buyer_address.user_id', '=', p.userId).on('buyer_address.deleted_at', 'is', null))
+    .leftJoin('shipping_policy', 'shipping_policy.supplier_id', 'product.supplier_id')
+    .select([
+      'buyer_address.id as address_id', 'buyer_address.recipient_name as address_recipient_name', 'buyer_address.phone as address_phone',
+      'buyer_address.region_code as address_region_code', 'buyer_address.detail as address_detail',
+      'shipping_policy.supplier_id as policy_supplier_id', 'shipping_policy.county_code as policy_county_code', 'shipping_policy.base_fee_fen as policy_base_fee_fen',
+      'shipping_policy.base_weight_g as policy_base_weight_g', 'shipping_policy.extra_fee_per_kg_fen as policy_extra_fee_per_kg_fen',
+      'shipping_policy.free_over_fen as policy_free_over_fen', 'shipping_policy.province_fees as policy_province_fees',
+      'shipping_policy.excluded_provinces as policy_excluded_provinces', 'shipping_policy.updated_at as policy_updated_at',
+    ]);
+
+const readsForOne = preparedQuery((db: Kysely<Database>, p: { skuId: string; addressId: string; userId: string }) => readsFor(db, p).where('sku.id', '=', p.skuId));
+export type CheckoutRead = NonNullable<Awaited<ReturnType<typeof readsForOne.first>>>;
+
+/** The rows of `readsFor` for these SKUs (missing SKUs have no row). */
+export async function checkoutReads(db: Db, skuIds: string[], addressId: string, userId: string): Promise<CheckoutRead[]> {
+  if (skuIds.length !== 1) return readsFor(db, { addressId, userId }).where('sku.id', 'in', skuIds).execute();
+  const row = await readsForOne.first(db, { skuId: skuIds[0]!, addressId, userId });
   return row ? [row] : [];
 }
 
-const shippingPolicyOf = preparedQuery((db: Kysely<Database>, p: { supplierId: string }) =>
-  db.selectFrom('shipping_policy').selectAll().where('supplier_id', '=', p.supplierId));
-
-export async function shippingPolicies(db: Db, supplierIds: string[]) {
-  if (supplierIds.length !== 1) return db.selectFrom('shipping_policy').selectAll().where('supplier_id', 'in', supplierIds).execute();
-  return shippingPolicyOf.all(db, { supplierId: supplierIds[0]! });
+/** The shipping policy carried by a read row, or undefined when the supplier has none. */
+export function policyOf(r: CheckoutRead): ShippingPolicyTable | undefined {
+  if (r.policy_supplier_id === null) return undefined;
+  return {
+    supplier_id: r.policy_supplier_id, county_code: r.policy_county_code!, base_fee_fen: r.policy_base_fee_fen!, base_weight_g: r.policy_base_weight_g!,
+    extra_fee_per_kg_fen: r.policy_extra_fee_per_kg_fen!, free_over_fen: r.policy_free_over_fen, province_fees: r.policy_province_fees!,
+    excluded_provinces: r.policy_excluded_provinces!, updated_at: r.policy_updated_at!,
+  };
 }
 
 /** The reservation: a conditional decrement, so stock never goes below zero whatever the concurrency. */

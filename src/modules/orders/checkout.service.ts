@@ -52,7 +52,7 @@ export function requestHash(input: unknown): () => string {
   return () => (hex ??= hash('sha256', JSON.stringify(input)));
 }
 
-type SkuRow = q.SkuForCheckout;
+type SkuRow = q.CheckoutRead;
 
 /**
  * Places a checkout: one order per supplier under one payment, in one transaction. Prices come
@@ -75,10 +75,11 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 
   const replay = () => earlierCheckout(ctx, scope, idempotencyKey, hashOf);
 
-  // A flash sale answers most buyers "sold out". Tell them from a plain read, without queueing
-  // a write transaction; the conditional decrement inside the transaction stays the authority.
-  const stock = await q.stockLeft(ctx.deps.db, input.items.map((l) => l.skuId));
-  const soldOut = input.items.findIndex((l) => stock.find((x) => x.id === l.skuId)?.stock_available === 0);
+  // Everything the checkout reads, in one statement before the write transaction. A flash sale
+  // answers most buyers "sold out": they are told from this read, without queueing a write; the
+  // conditional decrement inside the transaction stays the authority.
+  const reads = await q.checkoutReads(ctx.deps.db, input.items.map((l) => l.skuId), input.addressId, buyerId);
+  const soldOut = input.items.findIndex((l) => reads.find((x) => x.id === l.skuId)?.stock_available === 0);
   if (soldOut >= 0) {
     // …unless this is a replay of a checkout that got the last units.
     const earlier = await replay();
@@ -92,7 +93,7 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   // answered, so a replay gets the first result, never a second checkout nor a new error.
   try {
     const requestHashHex = hashOf(); // before the transaction: on SQLite a batch of them runs one at a time
-    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, idempotencyKey, requestHashHex));
+    const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, input, reads, idempotencyKey, requestHashHex));
     // Answer from the rows just written: no second round of reads on the hot path.
     return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
   } catch (err) {
@@ -105,15 +106,21 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   }
 }
 
-async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey: string, requestHashHex: string) {
+/**
+ * Checks what was read (the address, each SKU on sale, shipping) and writes the checkout. Runs in
+ * the write transaction, so that its refusals go through the same replay check as the writes'.
+ */
+async function placeInTransaction(tx: Ctx, input: CheckoutInput, rows: q.CheckoutRead[], idempotencyKey: string, requestHashHex: string) {
   const buyerId = tx.actor!.userId;
   const now = nowIso();
-  const address = await q.buyerAddress.first(tx.db, { id: input.addressId, userId: buyerId });
+  // The address came with the SKU rows; with no SKU row at all, it is looked up on its own.
+  const address = rows.length
+    ? (rows[0]!.address_id === null ? undefined : { recipient_name: rows[0]!.address_recipient_name!, phone: rows[0]!.address_phone!, region_code: rows[0]!.address_region_code!, detail: rows[0]!.address_detail! })
+    : await q.buyerAddress.first(tx.db, { id: input.addressId, userId: buyerId });
   if (!address) throw invalid('/body/addressId', 'Choose one of your delivery addresses', 'unknown_address');
   const provinceCode = address.region_code.slice(0, 2);
 
   const skuIds = input.items.map((l) => l.skuId);
-  const rows = await q.skusForCheckout(tx.db, skuIds);
   const byId = new Map(rows.map((r) => [r.id, r]));
   input.items.forEach((l, i) => {
     const r = byId.get(l.skuId);
@@ -130,13 +137,12 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, idempotencyKey:
     g.lines.push({ line, sku });
     groups.set(sku.supplier_id, g);
   }
-  const policies = await q.shippingPolicies(tx.db, [...groups.keys()]);
   const supplierNames = [...groups.values()].map((g) => ({ id: g.lines[0]!.sku.supplier_id, name: g.lines[0]!.sku.supplier_name }));
 
   const orders = [...groups.entries()].map(([supplierId, g]) => {
     const itemsFen = g.lines.reduce((s, { line, sku }) => s + sku.price_fen * line.quantity, 0);
     const weightG = g.lines.reduce((s, { line, sku }) => s + sku.weight_g * line.quantity, 0);
-    const quote = quoteShipping(policies.find((p) => p.supplier_id === supplierId), provinceCode, weightG, itemsFen);
+    const quote = quoteShipping(q.policyOf(g.lines[0]!.sku), provinceCode, weightG, itemsFen);
     if (quote.feeFen === null) {
       const name = supplierNames.find((s) => s.id === supplierId)?.name ?? supplierId;
       const province = tx.deps.regions.get(provinceCode)?.name ?? provinceCode;
