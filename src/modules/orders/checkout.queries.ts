@@ -31,7 +31,6 @@ const skusWithProduct = (db: Db) =>
     ]);
 
 export const skuForCheckout = preparedQuery((db: Kysely<Database>, p: { skuId: string }) => skusWithProduct(db).where('sku.id', '=', p.skuId));
-export type SkuForCheckout = NonNullable<Awaited<ReturnType<typeof skuForCheckout.first>>>;
 
 /**
  * Everything a checkout reads, in one statement, before its write transaction: each SKU with its
