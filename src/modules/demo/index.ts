@@ -1,6 +1,6 @@
 import type { Ctx, Deps } from '../../context.js';
 import { systemCtx } from '../../context.js';
-import type { Actor } from '../../platform/http/access.js';
+import type { Actor, Role } from '../../platform/http/access.js';
 import { newId } from '../../platform/ids.js';
 import { addDays, bizDate, nowIso } from '../../platform/time.js';
 import { hashPassword } from '../accounts/index.js';
@@ -43,11 +43,12 @@ export async function seedDemo(deps: Deps): Promise<void> {
       await deps.db.insertInto('role_grant').values({ id: newId('roleGrant'), user_id: id, role: 'buyer', region_prefix: '', supplier_id: null, granted_by: null, created_at: now }).execute();
     }
   }
-  const adminId = userIds[0]!;
-  const admin: Ctx = {
+  // The seed acts through the services as the demo accounts themselves, with the one role each needs.
+  const actingAs = (i: number, role: Role): Ctx => ({
     ...sys,
-    actor: { userId: adminId, name: DEMO_ACCOUNTS[0]!.name, phone: DEMO_ACCOUNTS[0]!.phone, sessionId: 'seed', grants: [{ id: 'seed', role: 'center_admin', regionPrefix: DEMO_COUNTY, supplierId: null }] } satisfies Actor,
-  };
+    actor: { userId: userIds[i]!, name: DEMO_ACCOUNTS[i]!.name, phone: DEMO_ACCOUNTS[i]!.phone, sessionId: 'seed', grants: [{ id: 'seed', role, regionPrefix: DEMO_COUNTY, supplierId: null }] } satisfies Actor,
+  });
+  const admin = actingAs(0, 'center_admin');
 
   const supplierIds: string[] = [];
   for (const [i, s] of DEMO_SUPPLIERS.entries()) {
@@ -112,11 +113,6 @@ export async function seedDemo(deps: Deps): Promise<void> {
   if (hostIndex >= 0) {
     const inSelection = await deps.db.selectFrom('selection_item').select('product_id').where('county_code', '=', DEMO_COUNTY).orderBy('id').limit(3).execute();
     await seedDemoHost(admin, { hostUserId: userIds[hostIndex]!, countyCode: DEMO_COUNTY, displayName: '靖宇小李', productIds: inSelection.map((r) => r.product_id) });
-    const a = DEMO_ACCOUNTS[hostIndex]!;
-    const host: Ctx = {
-      ...sys,
-      actor: { userId: userIds[hostIndex]!, name: a.name, phone: a.phone, sessionId: 'seed', grants: [{ id: 'seed', role: 'host', regionPrefix: DEMO_COUNTY, supplierId: null }] } satisfies Actor,
-    };
-    await seedDemoLiveSession(host, admin, inSelection.map((r) => r.product_id));
+    await seedDemoLiveSession(actingAs(hostIndex, 'host'), admin, inSelection.map((r) => r.product_id));
   }
 }
