@@ -57,6 +57,23 @@ export function preparedQuery<DB, P extends Record<string, unknown>, O>(build: (
   };
 }
 
+/**
+ * `insert into "t" ("a", "b") values ` and its one-row SQLite form, written once per table and
+ * column list (the names are checked then), not on every checkout.
+ */
+const shapes = new Map<string, { head: string; oneRow: string }>();
+function insertShape(table: string, columns: string[]) {
+  const key = `${table}(${columns.join(',')})`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    for (const name of [table, ...columns]) if (!IDENTIFIER.test(name)) throw new Error(`insertRows: not a plain identifier: ${name}`);
+    const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+    shape = { head, oneRow: `${head}(${columns.map(() => '?').join(', ')})` };
+    shapes.set(key, shape);
+  }
+  return shape;
+}
+
 const MARK = '\u0000param:';
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const NO_QUERY_ID = Object.freeze({ queryId: 'prepared' });
@@ -79,15 +96,12 @@ export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: {
   for (const [table, rows] of Object.entries(tables) as [string, Record<string, unknown>[] | undefined][]) {
     if (!rows?.length) continue;
     const columns = Object.keys(rows[0]!);
-    for (const name of [table, ...columns]) if (!IDENTIFIER.test(name)) throw new Error(`insertRows: not a plain identifier: ${name}`);
+    const { head, oneRow } = insertShape(table, columns);
     for (const row of rows) {
-      const keys = Object.keys(row);
-      if (keys.length !== columns.length || columns.some((c) => row[c] === undefined)) throw new Error(`insertRows: rows of ${table} differ in their columns`);
+      if (Object.keys(row).length !== columns.length || columns.some((c) => row[c] === undefined)) throw new Error(`insertRows: rows of ${table} differ in their columns`);
     }
-    const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
     if (!postgres) {
-      const text = `${head}(${columns.map(() => '?').join(', ')})`;
-      for (const row of rows) await db.executeQuery(CompiledQuery.raw(text, columns.map((c) => row[c])));
+      for (const row of rows) await db.executeQuery(CompiledQuery.raw(oneRow, columns.map((c) => row[c])));
       continue;
     }
     const tuples = rows.map((row) => `(${columns.map((c) => { parameters.push(row[c]); return `$${parameters.length}`; }).join(', ')})`);
