@@ -13,7 +13,6 @@ let t: TestApp;
 let skuId: string;
 let buyers: { cookie: string; csrf: string; addressId: string }[] = [];
 
-
 function startServer(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {

@@ -5,7 +5,6 @@ import { newId } from '../src/platform/ids.js';
 import { nowIso } from '../src/platform/time.js';
 import type { LiveServerFrame } from '../src/contracts/live-events.js';
 import { DB, freePort, PG_URL, type TestApp } from './helpers.js';
-export { freePort };
 import { COUNTY_A } from './factories.js';
 
 /** Helpers for the live-room socket tests: viewers over real sockets, live sessions, server processes, Redis. */
@@ -112,7 +111,6 @@ export async function makeLiveSession(t: TestApp, hostUserId: string, opts: { ki
   }).execute();
   return id;
 }
-
 
 export interface ServerProcess {
   port: number;

@@ -17,7 +17,6 @@ let session: { id: string; key: string };
 let server: ChildProcess | null = null;
 const pushers: Pusher[] = [];
 
-
 function startServer(ports: { http: number; rtmp: number; media: number }): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
