@@ -34,6 +34,9 @@ export interface TestApp extends Built {
  * Under CI a missing PostgreSQL fails the run (connectDb throws), never skips it.
  */
 export async function createTestApp(overrides: Partial<Config> = {}, opts: { jobs?: boolean; live?: BuildOptions['live'] } = {}): Promise<TestApp> {
+  // Files share loaded modules (vitest.config.ts): a file of the other project must never
+  // find this module's DB and quietly test the wrong database.
+  if ((process.env.DB ?? 'sqlite') !== DB) throw new Error(`test/helpers.ts was loaded for DB=${DB} but this file runs with DB=${process.env.DB}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fengshou-test-'));
   let pgSchema: string | undefined;
   if (DB === 'postgres') {

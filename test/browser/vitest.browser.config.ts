@@ -20,6 +20,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // One process for the files, keeping loaded modules (see vitest.config.ts).
+    isolate: false,
     env: { DB: process.env.DB ?? 'sqlite' },
   },
 });
