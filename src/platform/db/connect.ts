@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, PostgresAdapter, sql, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import fs from 'node:fs';
@@ -45,7 +45,7 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
     // Fail fast with a clear error instead of on the first request.
     const client = await pool.connect();
     client.release();
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingHotStatements(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const file = opts.sqlitePath ?? ':memory:';
@@ -62,6 +62,62 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
     db,
     dialect: 'sqlite',
     close: () => db.destroy(),
+  };
+}
+
+/** A statement sent this many times on a pool is given a name (see namingHotStatements). */
+const HOT_AFTER = 3;
+/** At most this many named statements per pool, and this many texts counted. */
+const MAX_NAMED = 1000;
+const MAX_COUNTED = 10_000;
+
+/**
+ * PostgreSQL parses and plans every unnamed statement it is sent, and its server shares this
+ * machine's cores with us. Our statements come from a few hundred shapes (values are always
+ * bound), so a shape sent a few times is given a name: each connection then parses and plans
+ * it once and afterwards only binds values. Only statements with parameters are named
+ * (DDL and multi-statement scripts are sent without), and the named shapes are bounded, so a
+ * long-lived connection holds a bounded set. Migrations run before any traffic; a named
+ * statement made before a migration changed its table would fail ("cached plan must not
+ * change result type"), so a pool must not outlive a schema change. (Behind a pooler in
+ * transaction mode, such as PgBouncer's, named statements need its prepared-statement support.)
+ */
+function namingHotStatements(pool: pg.Pool): PostgresPool {
+  const counts = new Map<string, number>();
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    const name = names.get(text);
+    if (name || names.size >= MAX_NAMED) return name;
+    const n = (counts.get(text) ?? 0) + 1;
+    if (n < HOT_AFTER) {
+      if (counts.size < MAX_COUNTED) counts.set(text, n);
+      return undefined;
+    }
+    counts.delete(text);
+    const fresh = `fs${names.size}`;
+    names.set(text, fresh);
+    return fresh;
+  };
+  // Kysely keeps its connection state by client object: one wrapper per pg client.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = {
+          // We never stream rows, so Kysely only ever sends text and values (no cursor).
+          query: ((text: string, values?: unknown[]) => {
+            const name = values?.length ? nameOf(text) : undefined;
+            return name ? client.query({ name, text, values }) : client.query(text, values);
+          }) as unknown as PostgresPoolClient['query'],
+          release: (destroy?: boolean) => client.release(destroy),
+        };
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database.js';
-import { createTestApp, type TestApp } from '../../../test/helpers.js';
+import { createTestApp, DB, type TestApp } from '../../../test/helpers.js';
 import { insertRows, preparedQuery } from './prepared.js';
 
 let t: TestApp;
@@ -54,5 +54,23 @@ describe('prepared queries', () => {
     await expect(insertRows<Database>(t.deps.db, { idempotency_record: [bad as never] })).rejects.toThrow(/not a plain identifier/);
     await expect(insertRows<Database>(t.deps.db, { idempotency_record: [record('y'), { ...record('z'), result_id: undefined } as never] })).rejects.toThrow(/differ in their columns/);
     expect(await byKey.first(t.deps.db, { userId: 'u1', key: 'y' })).toBeUndefined();
+  });
+});
+
+describe.runIf(DB === 'postgres')('named statements on PostgreSQL', () => {
+  it('names a statement sent a few times, so the connection parses and plans it once; answers stay the same', async () => {
+    const stmts = (trx: Kysely<Database>) => sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx).then((r) => r.rows.map((x) => x.statement));
+    await t.deps.db.transaction().execute(async (trx) => {
+      const key = `named-${Date.now()}`;
+      await insertRows<Database>(trx, { idempotency_record: [{ user_id: 'u9', scope: 'named', idem_key: key, request_hash: 'h', result_id: 'r9', created_at: '2026-11-27T00:00:00.000Z' }] });
+      const read = () => trx.selectFrom('idempotency_record').select('result_id').where('scope', '=', 'named').where('idem_key', '=', key).executeTakeFirst();
+      expect(await read()).toEqual({ result_id: 'r9' });
+      expect((await stmts(trx)).some((s) => s.includes("'named'") || s.includes('"scope" = $1'))).toBe(false);
+      for (let i = 0; i < 3; i++) expect(await read()).toEqual({ result_id: 'r9' });
+      const named = await stmts(trx);
+      expect(named.filter((s) => s.includes('"scope" = $1') && s.includes('"idem_key" = $2'))).toHaveLength(1);
+      // Statements without values (transaction control, DDL, scripts) are never named.
+      expect(named.some((s) => /^(begin|commit|select statement)/i.test(s.trim()))).toBe(false);
+    });
   });
 });
