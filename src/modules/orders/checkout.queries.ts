@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database.js';
-import { preparedQuery } from '../../platform/db/prepared.js';
+import { preparedQuery, StatementValue, type LeadingClauses } from '../../platform/db/prepared.js';
 import type { ShippingPolicyTable } from './orders.tables.js';
 
 /**
@@ -78,6 +78,34 @@ export const reserveStock = preparedQuery((db: Kysely<Database>, p: { skuId: str
     .set((eb) => ({ stock_available: eb('stock_available', '-', p.quantity), updated_at: p.now }))
     .where('id', '=', p.skuId).where('stock_available', '>=', p.quantity)
     .returning('stock_available'));
+
+/**
+ * The same reservations as leading `with` clauses of a checkout's one statement on PostgreSQL
+ * (see insertRows and placeCheckout). Line i's stock after is `reservedStockAfter(i)`, which the
+ * line's stock movement stores: a line without the stock updates no row, the value is null, and
+ * stock_after's NOT NULL refuses the whole statement, every reservation and row in it with it.
+ */
+export function reservationClauses(lines: { skuId: string; quantity: number }[], now: string): LeadingClauses {
+  const parameters: unknown[] = [now];
+  const clauses = lines.map((line, i) => {
+    parameters.push(line.skuId, line.quantity);
+    const id = `$${parameters.length - 1}`;
+    const quantity = `$${parameters.length}`;
+    return {
+      name: `reserve_${i}`,
+      sql: `update "sku" set "stock_available" = "stock_available" - ${quantity}, "updated_at" = $1 where "id" = ${id} and "stock_available" >= ${quantity} returning "stock_available"`,
+    };
+  });
+  return { clauses, parameters };
+}
+
+export const reservedStockAfter = (line: number) => new StatementValue(`(select "stock_available" from "reserve_${line}")`);
+
+/** Whether an error is the refusal reservationClauses describes: some line had not the stock. */
+export function isReservationMiss(err: unknown): boolean {
+  const e = err as { code?: unknown; table?: unknown; column?: unknown };
+  return e.code === '23502' && e.table === 'stock_movement' && e.column === 'stock_after';
+}
 
 /**
  * Counts a buyer's units of a SKU against its limit in one conditional upsert: no row comes

@@ -79,6 +79,21 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const NO_QUERY_ID = Object.freeze({ queryId: 'prepared' });
 
 /**
+ * A column value the statement works out itself instead of a bound value: an SQL expression
+ * over the statement's own leading `with` clauses (PostgreSQL only; see insertRows). Only code
+ * makes one; a value parsed from a request body can never be an instance of this class.
+ */
+export class StatementValue {
+  constructor(readonly sql: string) {}
+}
+
+/** `with` clauses written before insertRows' own, with their bound values ($1… in their SQL). */
+export interface LeadingClauses {
+  clauses: { name: string; sql: string }[];
+  parameters: unknown[];
+}
+
+/**
  * Inserts whole rows into several tables as one step: on PostgreSQL one statement (data-modifying
  * `with` clauses), so a checkout's rows cost one round trip instead of one per table; on
  * SQLite, which has no such clauses and no round trips, one statement per row. The SQL is
@@ -88,11 +103,15 @@ const NO_QUERY_ID = Object.freeze({ queryId: 'prepared' });
  * into the SQL, so a row built from a request body could never smuggle one in). Foreign keys
  * between the rows hold: PostgreSQL checks them at the end of the statement. In what order
  * PostgreSQL writes the tables is its own; a unique clash anywhere fails the whole statement.
+ *
+ * On PostgreSQL `lead` puts more `with` clauses first (an update, say), and a row value may be a
+ * StatementValue reading them; the statement then stands alone, atomic without a transaction.
  */
-export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: { [T in keyof DB & string]?: DB[T][] }): Promise<void> {
+export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: { [T in keyof DB & string]?: DB[T][] }, lead?: LeadingClauses): Promise<void> {
   const postgres = dialectOf(db) === 'postgres';
+  if (lead && !postgres) throw new Error('insertRows: leading clauses need PostgreSQL');
   const parts: string[] = [];
-  const parameters: unknown[] = [];
+  const parameters: unknown[] = lead ? [...lead.parameters] : [];
   for (const [table, rows] of Object.entries(tables) as [string, Record<string, unknown>[] | undefined][]) {
     if (!rows?.length) continue;
     const columns = Object.keys(rows[0]!);
@@ -101,14 +120,29 @@ export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: {
       if (Object.keys(row).length !== columns.length || columns.some((c) => row[c] === undefined)) throw new Error(`insertRows: rows of ${table} differ in their columns`);
     }
     if (!postgres) {
-      for (const row of rows) await db.executeQuery(CompiledQuery.raw(oneRow, columns.map((c) => row[c])));
+      for (const row of rows) {
+        if (columns.some((c) => row[c] instanceof StatementValue)) throw new Error('insertRows: a StatementValue needs PostgreSQL');
+        await db.executeQuery(CompiledQuery.raw(oneRow, columns.map((c) => row[c])));
+      }
       continue;
     }
-    const tuples = rows.map((row) => `(${columns.map((c) => { parameters.push(row[c]); return `$${parameters.length}`; }).join(', ')})`);
+    const tuples = rows.map((row) => `(${columns.map((c) => {
+      const v = row[c];
+      if (v instanceof StatementValue) return v.sql;
+      parameters.push(v);
+      return `$${parameters.length}`;
+    }).join(', ')})`);
     parts.push(head + tuples.join(', '));
   }
   if (!parts.length) return;
   const last = parts.pop()!;
-  const text = parts.length ? `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ${last}` : last;
+  const clauses = [
+    ...(lead?.clauses ?? []).map((c) => {
+      if (!IDENTIFIER.test(c.name)) throw new Error(`insertRows: not a plain identifier: ${c.name}`);
+      return `"${c.name}" as (${c.sql})`;
+    }),
+    ...parts.map((p, i) => `rows_${i} as (${p})`),
+  ];
+  const text = clauses.length ? `with ${clauses.join(', ')} ${last}` : last;
   await db.executeQuery(CompiledQuery.raw(text, parameters));
 }
