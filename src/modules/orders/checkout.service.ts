@@ -1,6 +1,6 @@
 import { hash, randomInt } from 'node:crypto';
 import type { Ctx, Deps } from '../../context.js';
-import { inTransaction, systemCtx } from '../../context.js';
+import { inTransaction, systemCtx, writeAlone } from '../../context.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { formatFen } from '../../platform/money.js';
@@ -313,8 +313,8 @@ export async function startCheckoutPayment(ctx: Ctx, checkoutId: string): Promis
     buyer: { userId: c.buyer_id }, notifyUrl: `${ctx.deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`, expiresAt: new Date(c.expires_at),
   });
   // Conditional: two taps on "pay" store one start; the loser returns the winner's.
-  await ctx.db.updateTable('checkout').set({ payment_start: JSON.stringify(start), provider: provider.name })
-    .where('id', '=', c.id).where('payment_start', 'is', null).execute();
+  await writeAlone(ctx, (db) => db.updateTable('checkout').set({ payment_start: JSON.stringify(start), provider: provider.name })
+    .where('id', '=', c.id).where('payment_start', 'is', null).execute());
   const stored = await ctx.db.selectFrom('checkout').select('payment_start').where('id', '=', c.id).executeTakeFirstOrThrow();
   return JSON.parse(stored.payment_start!) as PaymentStart;
 }

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../context.js';
-import { inTransaction } from '../../context.js';
+import { inTransaction, writeAlone } from '../../context.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
@@ -173,13 +173,13 @@ export async function setCartItem(ctx: Ctx, skuId: string, quantity: number) {
   const sku = await ctx.db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id').select(['sku.id', 'product.status', 'sku.archived_at'])
     .where('sku.id', '=', skuId).executeTakeFirst();
   if (!sku || sku.archived_at || sku.status !== 'on_sale') throw notFound('Item');
-  await ctx.db.insertInto('cart_item').values({ user_id: ctx.actor!.userId, sku_id: skuId, quantity, added_at: nowIso() })
-    .onConflict((oc) => oc.columns(['user_id', 'sku_id']).doUpdateSet({ quantity })).execute();
+  await writeAlone(ctx, (db) => db.insertInto('cart_item').values({ user_id: ctx.actor!.userId, sku_id: skuId, quantity, added_at: nowIso() })
+    .onConflict((oc) => oc.columns(['user_id', 'sku_id']).doUpdateSet({ quantity })).execute());
   return getCart(ctx);
 }
 
 export async function removeCartItem(ctx: Ctx, skuId: string) {
-  await ctx.db.deleteFrom('cart_item').where('user_id', '=', ctx.actor!.userId).where('sku_id', '=', skuId).execute();
+  await writeAlone(ctx, (db) => db.deleteFrom('cart_item').where('user_id', '=', ctx.actor!.userId).where('sku_id', '=', skuId).execute());
   return getCart(ctx);
 }
 

@@ -8,7 +8,7 @@
  * route (and in the sink registered with `onNotification`), `provider.parseNotification(raw, headers)`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Deps } from '../../context.js';
+import { systemCtx, writeAlone, type Deps, type Writer } from '../../context.js';
 import { dbNonceStore } from './nonces.js';
 import type { NotificationSink, PaymentProvider } from './provider.js';
 import { sandboxProvider, type SandboxProvider } from './sandbox.js';
@@ -43,7 +43,9 @@ const built = new WeakMap<Deps, Payments>();
 export function paymentsFor(deps: Deps): Payments {
   const existing = built.get(deps);
   if (existing) return existing;
-  const nonceStore = dbNonceStore(deps.db);
+  // The providers' own single writes join SQLite's group commit (see writeAlone).
+  const write: Writer = (fn) => writeAlone(systemCtx(deps), fn);
+  const nonceStore = dbNonceStore(deps.db, write);
   const c = deps.config;
   let payments: Payments;
   if (c.paymentProvider === 'wechat' && c.wechatPay) {
@@ -57,7 +59,7 @@ export function paymentsFor(deps: Deps): Payments {
     payments = { provider, sandbox: null, onNotification: () => {} };
   } else {
     const sandbox = sandboxProvider({
-      db: deps.db, secret: c.sandboxPay.secret, nonceStore, notifyDelayMs: c.sandboxPay.notifyDelayMs, log: deps.log,
+      db: deps.db, write, secret: c.sandboxPay.secret, nonceStore, notifyDelayMs: c.sandboxPay.notifyDelayMs, log: deps.log,
     });
     payments = { provider: sandbox, sandbox, onNotification: (sink) => sandbox.setSink(sink) };
   }

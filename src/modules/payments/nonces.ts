@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.js';
+import type { Writer } from '../../context.js';
 import type { ProviderName } from './provider.js';
 
 /** What remembering a notification's nonce found. */
@@ -26,10 +27,10 @@ export interface NonceStore {
 export const NONCE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 
 /** Nonces in the `payment_nonce` table, shared by every server process. */
-export function dbNonceStore(db: Kysely<Database>): NonceStore {
+export function dbNonceStore(db: Kysely<Database>, write: Writer = (fn) => fn(db)): NonceStore {
   let lastPrune = 0;
   return {
-    async remember(provider, nonce, eventId, at) {
+    remember: (provider, nonce, eventId, at) => write(async (db) => {
       if (at.getTime() - lastPrune > 10 * 60 * 1000) {
         lastPrune = at.getTime();
         await db.deleteFrom('payment_nonce').where('seen_at', '<', new Date(at.getTime() - NONCE_RETENTION_MS).toISOString()).execute();
@@ -42,7 +43,7 @@ export function dbNonceStore(db: Kysely<Database>): NonceStore {
         .onConflict((oc) => oc.columns(['provider', 'nonce']).doNothing())
         .executeTakeFirst();
       return { nonceFresh: Number(res.numInsertedOrUpdatedRows ?? 0n) === 1, eventSeen: seen !== undefined };
-    },
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database.js';
+import type { Writer } from '../../context.js';
 import { newId } from '../../platform/ids.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
 import type { NonceStore } from './nonces.js';
@@ -52,6 +53,8 @@ export function signSandboxNotification(secret: string, body: string, eventId: s
 
 export interface SandboxOptions {
   db: Kysely<Database>;
+  /** Runs its writes (default: on db as they are; the app passes writeAlone). */
+  write?: Writer;
   /** HMAC key of the notifications. */
   secret: string;
   nonceStore: NonceStore;
@@ -106,6 +109,7 @@ const PAYMENT_STATES: Record<SandboxPaymentTable['status'], PaymentState> = { cr
 
 export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
   const db = opts.db;
+  const write: Writer = opts.write ?? ((fn) => fn(db));
   const now = opts.now ?? (() => new Date());
   const lateDelayMs = opts.lateDelayMs ?? opts.notifyDelayMs * 20;
   const retryDelays = opts.retryDelaysMs ?? [opts.notifyDelayMs, 5 * opts.notifyDelayMs, 25 * opts.notifyDelayMs].map((d) => Math.max(d, 100));
@@ -247,10 +251,10 @@ export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
         }
         return { kind: 'hosted_page', provider: 'sandbox', outTradeNo: input.outTradeNo, paymentId: existing.id, url: pageUrl(existing.id) };
       }
-      await db.insertInto('sandbox_payment').values({
+      await write((db) => db.insertInto('sandbox_payment').values({
         id, out_trade_no: input.outTradeNo, amount_fen: input.amountFen, refunded_fen: 0, description: input.description, buyer_user_id: input.buyer.userId,
         notify_url: input.notifyUrl, status: 'created', transaction_id: null, expires_at: input.expiresAt.toISOString(), paid_at: null, created_at: t, updated_at: t,
-      }).execute();
+      }).execute());
       return { kind: 'hosted_page', provider: 'sandbox', outTradeNo: input.outTradeNo, paymentId: id, url: pageUrl(id) };
     },
 
@@ -265,8 +269,8 @@ export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
       const transactionId = `SBX${at.getTime()}${randomBytes(6).toString('hex')}`;
       const paidAt = at.toISOString();
       // Conditional on the state, so two taps (or two tabs) pay once and notify once.
-      const upd = await db.updateTable('sandbox_payment').set({ status: 'paid', transaction_id: transactionId, paid_at: paidAt, updated_at: paidAt })
-        .where('id', '=', paymentId).where('status', '=', 'created').executeTakeFirst();
+      const upd = await write((db) => db.updateTable('sandbox_payment').set({ status: 'paid', transaction_id: transactionId, paid_at: paidAt, updated_at: paidAt })
+        .where('id', '=', paymentId).where('status', '=', 'created').executeTakeFirst());
       if (Number(upd.numUpdatedRows) !== 1) refuseState(await ownPayment(paymentId, buyerUserId));
       emit(paymentId, {
         id: `EV-${randomUUID()}`, event_type: 'TRANSACTION.SUCCESS', create_time: paidAt,
@@ -278,8 +282,8 @@ export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
     async cancel(paymentId, buyerUserId) {
       const row = await ownPayment(paymentId, buyerUserId);
       const t = now().toISOString();
-      const upd = await db.updateTable('sandbox_payment').set({ status: 'cancelled', updated_at: t })
-        .where('id', '=', paymentId).where('status', '=', 'created').executeTakeFirst();
+      const upd = await write((db) => db.updateTable('sandbox_payment').set({ status: 'cancelled', updated_at: t })
+        .where('id', '=', paymentId).where('status', '=', 'created').executeTakeFirst());
       if (Number(upd.numUpdatedRows) !== 1) refuseState(row);
       return toView(await ownPayment(paymentId, buyerUserId));
     },
