@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database.js';
 import { createTestApp, DB, type TestApp } from '../../../test/helpers.js';
-import { insertRows, preparedQuery } from './prepared.js';
+import { insertRows, preparedQuery, StatementValue } from './prepared.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -57,18 +57,39 @@ describe('prepared queries', () => {
   });
 });
 
+describe('leading clauses and values the statement works out', () => {
+  const row = (key: string, resultId: unknown) => ({ user_id: 'u5', scope: 'lead', idem_key: key, request_hash: 'h', result_id: resultId, created_at: '2026-11-27T00:00:00.000Z' }) as never;
+  const lead = (key: string) => ({ clauses: [{ name: 'picked', sql: `select $1::text as v where $2::text = 'go'` }], parameters: [`from-lead-${key}`, key.startsWith('go') ? 'go' : 'stop'] });
+
+  it.runIf(DB === 'postgres')('on PostgreSQL: one statement; a value from an empty clause is null and NOT NULL refuses the whole statement', async () => {
+    await insertRows<Database>(t.deps.db, { idempotency_record: [row('go-1', new StatementValue('(select v from "picked")'))] }, lead('go-1'));
+    expect((await byKeyIn('lead', 'go-1'))?.result_id).toBe('from-lead-go-1');
+    await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('stop-1', new StatementValue('(select v from "picked")'))] }, lead('stop-1'))).rejects.toMatchObject({ code: '23502' });
+    expect(await byKeyIn('lead', 'stop-1')).toBeUndefined();
+  });
+
+  it.runIf(DB === 'sqlite')('on SQLite: refused, since SQLite has no data-modifying with clauses', async () => {
+    await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('go-2', 'r')] }, lead('go-2'))).rejects.toThrow(/need PostgreSQL/);
+    await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('go-3', new StatementValue('1'))] })).rejects.toThrow(/needs PostgreSQL/);
+    expect(await byKeyIn('lead', 'go-3')).toBeUndefined();
+  });
+});
+
+const byKeyIn = (scope: string, key: string) => t.deps.db.selectFrom('idempotency_record').select('result_id').where('scope', '=', scope).where('idem_key', '=', key).executeTakeFirst();
+
 describe.runIf(DB === 'postgres')('named statements on PostgreSQL', () => {
   it('names a statement sent a few times, so the connection parses and plans it once; answers stay the same', async () => {
     const stmts = (trx: Kysely<Database>) => sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx).then((r) => r.rows.map((x) => x.statement));
     await t.deps.db.transaction().execute(async (trx) => {
       const key = `named-${Date.now()}`;
       await insertRows<Database>(trx, { idempotency_record: [{ user_id: 'u9', scope: 'named', idem_key: key, request_hash: 'h', result_id: 'r9', created_at: '2026-11-27T00:00:00.000Z' }] });
-      const read = () => trx.selectFrom('idempotency_record').select('result_id').where('scope', '=', 'named').where('idem_key', '=', key).executeTakeFirst();
-      expect(await read()).toEqual({ result_id: 'r9' });
-      expect((await stmts(trx)).some((s) => s.includes("'named'") || s.includes('"scope" = $1'))).toBe(false);
-      for (let i = 0; i < 3; i++) expect(await read()).toEqual({ result_id: 'r9' });
+      // A shape of its own: no other test sends it.
+      const read = () => trx.selectFrom('idempotency_record').select(['result_id', 'request_hash']).where('scope', '=', 'named').where('idem_key', '=', key).executeTakeFirst();
+      expect(await read()).toEqual({ result_id: 'r9', request_hash: 'h' });
+      expect((await stmts(trx)).some((s) => s.includes('"request_hash" from'))).toBe(false);
+      for (let i = 0; i < 3; i++) expect(await read()).toEqual({ result_id: 'r9', request_hash: 'h' });
       const named = await stmts(trx);
-      expect(named.filter((s) => s.includes('"scope" = $1') && s.includes('"idem_key" = $2'))).toHaveLength(1);
+      expect(named.filter((s) => s.includes('"request_hash" from') && s.includes('"scope" = $1') && s.includes('"idem_key" = $2'))).toHaveLength(1);
       // Statements without values (transaction control, DDL, scripts) are never named.
       expect(named.some((s) => /^(begin|commit|select statement)/i.test(s.trim()))).toBe(false);
     });
