@@ -99,6 +99,13 @@ export function reservationClauses(lines: { skuId: string; quantity: number }[],
   return { clauses, parameters };
 }
 
+/** Adds the emptying of the bought lines from the buyer's cart to a checkout's one statement. */
+export function withCartEmptied(lead: LeadingClauses, userId: string, skuIds: string[]): LeadingClauses {
+  const parameters = [...lead.parameters, userId, skuIds];
+  const sql = `delete from "cart_item" where "user_id" = $${parameters.length - 1} and "sku_id" = any($${parameters.length})`;
+  return { clauses: [...lead.clauses, { name: 'bought_from_cart', sql }], parameters };
+}
+
 export const reservedStockAfter = (line: number) => new StatementValue(`(select "stock_available" from "reserve_${line}")`);
 
 /** Whether an error is the refusal reservationClauses describes: some line had not the stock. */

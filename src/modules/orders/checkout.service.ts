@@ -110,12 +110,12 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 /**
  * On PostgreSQL a checkout without purchase limits is written by one statement: the
  * reservations and every row, atomic on its own, so no BEGIN and COMMIT round trips (six
- * round trips per order became three: session, reads, write). Limits need the per-buyer count
- * checked between the reservation and the rows, and emptying the cart is another statement:
- * those checkouts take the transaction.
+ * round trips per order became three: session, reads, write), the bought lines leaving the
+ * cart in the same statement. Limits need the per-buyer count checked between the reservation
+ * and the rows: those checkouts take the transaction.
  */
 function oneStatement(ctx: Ctx, input: CheckoutInput, reads: q.CheckoutRead[]): boolean {
-  return ctx.deps.dialect === 'postgres' && !input.fromCart && reads.length === input.items.length && reads.every((r) => r.max_per_buyer === null);
+  return ctx.deps.dialect === 'postgres' && reads.length === input.items.length && reads.every((r) => r.max_per_buyer === null);
 }
 
 /**
@@ -127,7 +127,8 @@ async function placeInOneStatement(ctx: Ctx, input: CheckoutInput, reads: q.Chec
   const plan = await planCheckout(ctx, input, reads);
   const written = checkoutRows(ctx, input, plan, (line) => q.reservedStockAfter(line), idempotencyKey, requestHashHex);
   try {
-    await insertRows(ctx.deps.db, written.tables, q.reservationClauses(input.items, plan.now));
+    const reservations = q.reservationClauses(input.items, plan.now);
+    await insertRows(ctx.deps.db, written.tables, input.fromCart ? q.withCartEmptied(reservations, ctx.actor!.userId, input.items.map((l) => l.skuId)) : reservations);
   } catch (err) {
     if (q.isReservationMiss(err)) return null;
     throw err;

@@ -113,16 +113,20 @@ describe('checkout', () => {
     const s1 = await product(supA, 10);
     const s2 = await product(supA2, 2);
     const ordersBefore = await t.deps.db.selectFrom('shop_order').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', b.id).executeTakeFirstOrThrow();
-    const res = await checkout(b.client, { items: [{ skuId: s1, quantity: 3 }, { skuId: s2, quantity: 3 }], addressId: b.addressId });
+    for (const s of [s1, s2]) expect((await b.client.put(`/api/v1/cart/items/${s}`, { quantity: 3 })).status).toBe(200);
+    const res = await checkout(b.client, { items: [{ skuId: s1, quantity: 3 }, { skuId: s2, quantity: 3 }], addressId: b.addressId, fromCart: true });
     expectProblem(res, 409, 'sold_out');
+    // Nothing left the cart either.
+    expect((await b.client.get('/api/v1/cart')).body.items.map((i: { skuId: string }) => i.skuId).sort()).toEqual([s1, s2].sort());
     expect(res.body).toMatchObject({ skuId: s2, available: 2, errors: [{ pointer: '/body/items/1/quantity' }] });
     expect([await stockOf(s1), await stockOf(s2)]).toEqual([10, 2]);
     const ordersAfter = await t.deps.db.selectFrom('shop_order').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', b.id).executeTakeFirstOrThrow();
     expect(Number(ordersAfter.n)).toBe(Number(ordersBefore.n));
     expect(await t.deps.db.selectFrom('stock_movement').select('id').where('sku_id', 'in', [s1, s2]).where('reason', 'like', 'reserved:%').execute()).toEqual([]);
     // The same buyer, within the stock: placed.
-    expect((await checkout(b.client, { items: [{ skuId: s1, quantity: 3 }, { skuId: s2, quantity: 2 }], addressId: b.addressId })).status).toBe(201);
+    expect((await checkout(b.client, { items: [{ skuId: s1, quantity: 3 }, { skuId: s2, quantity: 2 }], addressId: b.addressId, fromCart: true })).status).toBe(201);
     expect([await stockOf(s1), await stockOf(s2)]).toEqual([7, 0]);
+    expect((await b.client.get('/api/v1/cart')).body.items).toEqual([]);
   });
 
   it('an Idempotency-Key replay returns the first checkout, even when sent five times at once', async () => {
