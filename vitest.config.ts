@@ -9,9 +9,9 @@ const notDb = ['**/*.unit.test.ts', 'test/browser/**', 'node_modules/**', 'dist/
 /** SQLite-only behaviour (the online backup API); PostgreSQL is backed up with pg_dump. */
 const sqliteOnly = '**/*.sqlite.test.ts';
 /**
- * The unit and database projects run their files one after another in one process that keeps
- * its modules (`isolate: false`): loading the app's modules afresh for every file was a fifth
- * of the suite's time. Every file builds its own app on its own database and closes it, and
+ * The files of a project run in worker processes that keep their loaded modules between files
+ * (`isolate: false`; one worker on a 2-core machine, Vitest's default): loading the app's
+ * modules afresh for every file was a fifth of the suite's time. A worker serves one project. Every file builds its own app on its own database and closes it, and
  * test/helpers.ts refuses to build one for a database other than its project's.
  */
 const shared = { isolate: false };

@@ -45,6 +45,9 @@ export function systemCtx(deps: Deps): Ctx {
   return { deps, db: deps.db, actor: null, ip: null };
 }
 
+/** Runs a write on the database (see writeAlone). */
+export type Writer = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+
 /**
  * Runs a write that needs no transaction of its own (one statement, or a few that may land
  * apart), durable when it returns. On SQLite it joins the group commit: an autocommitted
@@ -52,8 +55,6 @@ export function systemCtx(deps: Deps): Ctx {
  * checkout had five of them). On PostgreSQL it runs as it is, without BEGIN and COMMIT round
  * trips. Inside a transaction it is part of that transaction.
  */
-export type Writer = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
-
 export function writeAlone<T>(ctx: Ctx, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction || ctx.deps.dialect !== 'sqlite') return fn(ctx.db);
   return ctx.deps.transact((trx) => fn(trx));

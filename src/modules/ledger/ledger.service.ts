@@ -152,7 +152,11 @@ export function accountView(a: LedgerAccountTable) {
 }
 
 async function entryView(ctx: Ctx, e: LedgerEntryTable) {
-  const postings = await repo.entryPostings(ctx.db, e.id);
+  return viewOf(e, await repo.entryPostings(ctx.db, e.id));
+}
+
+/** An entry with its postings (in id order, each with its account's kind and party). */
+function viewOf(e: LedgerEntryTable, postings: { id: string; account_id: string; amount_fen: number; kind: AccountKind; party_id: string }[]) {
   return {
     id: e.id, countyCode: e.county_code, kind: e.kind, refType: e.ref_type, refId: e.ref_id, memo: e.memo,
     bizDate: e.biz_date, idempotencyKey: e.idempotency_key, createdAt: e.created_at, createdBy: e.created_by,
@@ -226,12 +230,16 @@ export async function postEntry(ctx: Ctx, input: EntryInput): Promise<EntryView 
             [], { accountId, accountKind: a.kind, partyId: a.party_id || null, balanceFen: now?.balance_fen ?? 0, requiredFen: -delta });
         }
       }
-      await repo.insertPostings(tx.db, accounts.map((a, i) => ({
+      const postings = accounts.map((a, i) => ({
         id: newId('ledgerPosting'), entry_id: entry.id, account_id: a.id, county_code: input.countyCode,
         biz_date: entry.biz_date, amount_fen: input.lines[i]!.amountFen,
-      })));
+      }));
+      await repo.insertPostings(tx.db, postings);
       if (savepoint) await sql`release savepoint ledger_post`.execute(tx.db);
-      return { ...(await entryView(tx, entry)), replayed: false };
+      // The view from what was just written: a payment posts one entry per checkout, and reading
+      // it back was one more round trip on every one.
+      const written = postings.map((p, i) => ({ ...p, kind: accounts[i]!.kind, party_id: accounts[i]!.party_id })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { ...viewOf(entry, written), replayed: false };
     } catch (err) {
       if (savepoint) {
         await sql`rollback to savepoint ledger_post`.execute(tx.db);

@@ -108,14 +108,16 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 }
 
 /**
- * On PostgreSQL a checkout without purchase limits is written by one statement: the
+ * On PostgreSQL a checkout of one line without a purchase limit is written by one statement: the
  * reservations and every row, atomic on its own, so no BEGIN and COMMIT round trips (six
  * round trips per order became three: session, reads, write), the bought lines leaving the
  * cart in the same statement. Limits need the per-buyer count checked between the reservation
- * and the rows: those checkouts take the transaction.
+ * and the rows, and several lines must be locked in SKU id order, which PostgreSQL does not
+ * promise for the clauses of one statement: those checkouts take the transaction.
  */
 function oneStatement(ctx: Ctx, input: CheckoutInput, reads: q.CheckoutRead[]): boolean {
-  return ctx.deps.dialect === 'postgres' && reads.length === input.items.length && reads.every((r) => r.max_per_buyer === null);
+  // Inside a caller's transaction the checkout must be part of it: the transaction path.
+  return ctx.deps.dialect === 'postgres' && !ctx.db.isTransaction && input.items.length === 1 && reads.length === 1 && reads[0]!.max_per_buyer === null;
 }
 
 /**
@@ -193,8 +195,11 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, rows: q.Checkou
   const plan = await planCheckout(tx, input, rows);
 
   // Reserve stock: each line is one conditional decrement; any miss rolls the whole checkout back.
+  // In SKU id order, so two checkouts (or a cancel) of the same SKUs lock their rows in the same
+  // order and never deadlock on PostgreSQL.
   const stockAfter: number[] = [];
-  for (const [i, line] of input.items.entries()) {
+  const bySku = input.items.map((line, i) => ({ line, i })).sort((a, b) => (a.line.skuId < b.line.skuId ? -1 : 1));
+  for (const { line, i } of bySku) {
     const sku = plan.byId.get(line.skuId)!;
     const reserved = await q.reserveStock.first(tx.db, { skuId: line.skuId, quantity: line.quantity, now: plan.now });
     if (!reserved) {
@@ -202,7 +207,7 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, rows: q.Checkou
       throw new AppError(409, 'sold_out', left.stock_available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${left.stock_available} of ${sku.title} ${sku.spec} left`,
         [{ pointer: `/body/items/${i}/quantity`, detail: `${left.stock_available} left`, code: 'sold_out' }], { skuId: line.skuId, available: left.stock_available });
     }
-    stockAfter.push(reserved.stock_available);
+    stockAfter[i] = reserved.stock_available;
     if (sku.max_per_buyer !== null) {
       const limit = sku.max_per_buyer;
       const over = () => new AppError(409, 'purchase_limit', `Each buyer may buy at most ${limit} of ${sku.title} ${sku.spec}`,
@@ -314,8 +319,9 @@ export async function startCheckoutPayment(ctx: Ctx, checkoutId: string): Promis
     buyer: { userId: c.buyer_id }, notifyUrl: `${ctx.deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`, expiresAt: new Date(c.expires_at),
   });
   // Conditional: two taps on "pay" store one start; the loser returns the winner's.
-  await writeAlone(ctx, (db) => db.updateTable('checkout').set({ payment_start: JSON.stringify(start), provider: provider.name })
-    .where('id', '=', c.id).where('payment_start', 'is', null).execute());
+  const won = await writeAlone(ctx, (db) => db.updateTable('checkout').set({ payment_start: JSON.stringify(start), provider: provider.name })
+    .where('id', '=', c.id).where('payment_start', 'is', null).executeTakeFirst());
+  if (Number(won.numUpdatedRows) === 1) return start;
   const stored = await ctx.db.selectFrom('checkout').select('payment_start').where('id', '=', c.id).executeTakeFirstOrThrow();
   return JSON.parse(stored.payment_start!) as PaymentStart;
 }
@@ -333,7 +339,8 @@ export async function cancelCheckout(ctx: Ctx, checkoutId: string, reason: strin
     if (Number(res.numUpdatedRows) !== 1) return false;
     const orders = await tx.db.updateTable('shop_order').set({ status: 'cancelled', cancelled_at: now, updated_at: now })
       .where('checkout_id', '=', checkoutId).where('status', '=', 'pending_payment').returning(['id', 'buyer_id', 'county_code']).execute();
-    const items = orders.length ? await tx.db.selectFrom('order_item').select(['sku_id', 'quantity', 'order_id']).where('order_id', 'in', orders.map((o) => o.id)).execute() : [];
+    // In SKU id order, like the reservations: two transactions lock SKU rows in the same order.
+    const items = orders.length ? await tx.db.selectFrom('order_item').select(['sku_id', 'quantity', 'order_id']).where('order_id', 'in', orders.map((o) => o.id)).orderBy('sku_id').execute() : [];
     const released: number[] = [];
     for (const it of items) {
       const row = await tx.db.updateTable('sku').set((eb) => ({ stock_available: eb('stock_available', '+', it.quantity), updated_at: now }))

@@ -43,7 +43,9 @@ const built = new WeakMap<Deps, Payments>();
 export function paymentsFor(deps: Deps): Payments {
   const existing = built.get(deps);
   if (existing) return existing;
-  // The providers' own single writes join SQLite's group commit (see writeAlone).
+  // The providers' own single writes join SQLite's group commit (see writeAlone). They are
+  // never called inside a transaction (providers are called after commit), so the system
+  // context's database is the right one.
   const write: Writer = (fn) => writeAlone(systemCtx(deps), fn);
   const nonceStore = dbNonceStore(deps.db, write);
   const c = deps.config;

@@ -276,7 +276,8 @@ export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
         id: `EV-${randomUUID()}`, event_type: 'TRANSACTION.SUCCESS', create_time: paidAt,
         resource: { out_trade_no: row.out_trade_no, transaction_id: transactionId, amount_fen: Number(row.amount_fen), paid_at: paidAt },
       }, row.notify_url, simulate);
-      return toView(await ownPayment(paymentId, buyerUserId));
+      // The row as the update left it (no read back: the update was conditional on the state read).
+      return toView({ ...row, status: 'paid', transaction_id: transactionId, paid_at: paidAt, updated_at: paidAt });
     },
 
     async cancel(paymentId, buyerUserId) {

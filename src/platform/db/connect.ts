@@ -70,6 +70,8 @@ const HOT_AFTER = 3;
 /** At most this many named statements per pool, and this many texts counted. */
 const MAX_NAMED = 1000;
 const MAX_COUNTED = 10_000;
+/** `select *`, `"t".*`, `returning *`: result columns that follow the table's. */
+const RETURNS_STAR = /\bselect\s+\*|\.\*|\breturning\s+\*/i;
 
 /**
  * PostgreSQL parses and plans every unnamed statement it is sent, and its server shares this
@@ -77,26 +79,40 @@ const MAX_COUNTED = 10_000;
  * bound), so a shape sent a few times is given a name: each connection then parses and plans
  * it once and afterwards only binds values. Only statements with parameters are named
  * (DDL and multi-statement scripts are sent without), and the named shapes are bounded, so a
- * long-lived connection holds a bounded set. Migrations run before any traffic; a named
- * statement made before a migration changed its table would fail ("cached plan must not
- * change result type"), so a pool must not outlive a schema change. (Behind a pooler in
- * transaction mode, such as PgBouncer's, named statements need its prepared-statement support.)
+ * long-lived connection holds a bounded set.
+ *
+ * A named statement whose result columns a migration changes fails ("cached plan must not
+ * change result type"). During a rolling upgrade the old processes keep their connections
+ * while the new one adds columns, so statements that return `*` are never named (their
+ * columns are the table's), and a text that fails that way anyway loses its name and is
+ * prepared afresh under a new one. (Behind a pooler in transaction mode, such as PgBouncer's,
+ * named statements need its prepared-statement support.)
  */
 function namingHotStatements(pool: pg.Pool): PostgresPool {
   const counts = new Map<string, number>();
   const names = new Map<string, string>();
+  let made = 0;
   const nameOf = (text: string): string | undefined => {
     const name = names.get(text);
-    if (name || names.size >= MAX_NAMED) return name;
+    if (name || made >= MAX_NAMED) return name;
+    if (RETURNS_STAR.test(text)) return undefined;
     const n = (counts.get(text) ?? 0) + 1;
     if (n < HOT_AFTER) {
-      if (counts.size < MAX_COUNTED) counts.set(text, n);
+      // Full: start counting afresh rather than never naming a shape again.
+      if (!counts.has(text) && counts.size >= MAX_COUNTED) counts.clear();
+      counts.set(text, n);
       return undefined;
     }
     counts.delete(text);
-    const fresh = `fs${names.size}`;
+    const fresh = `fs${made++}`;
     names.set(text, fresh);
     return fresh;
+  };
+  // A plan made before a migration changed its result: the text is counted afresh and, when hot
+  // again, gets a new name, which each connection prepares against the table as it is now.
+  const stale = (text: string, err: unknown) => {
+    if ((err as { code?: unknown }).code === '0A000') names.delete(text);
+    throw err;
   };
   // Kysely keeps its connection state by client object: one wrapper per pg client.
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
@@ -109,7 +125,7 @@ function namingHotStatements(pool: pg.Pool): PostgresPool {
           // We never stream rows, so Kysely only ever sends text and values (no cursor).
           query: ((text: string, values?: unknown[]) => {
             const name = values?.length ? nameOf(text) : undefined;
-            return name ? client.query({ name, text, values }) : client.query(text, values);
+            return name ? client.query({ name, text, values }).catch((err: unknown) => stale(text, err)) : client.query(text, values);
           }) as unknown as PostgresPoolClient['query'],
           release: (destroy?: boolean) => client.release(destroy),
         };

@@ -66,12 +66,17 @@ describe('leading clauses and values the statement works out', () => {
     expect((await byKeyIn('lead', 'go-1'))?.result_id).toBe('from-lead-go-1');
     await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('stop-1', new StatementValue('(select v from "picked")'))] }, lead('stop-1'))).rejects.toMatchObject({ code: '23502' });
     expect(await byKeyIn('lead', 'stop-1')).toBeUndefined();
+    // Leading clauses with nothing after them would silently not run: refused.
+    await expect(insertRows<Database>(t.deps.db, {}, lead('go-5'))).rejects.toThrow(/need rows after them/);
   });
 
   it.runIf(DB === 'sqlite')('on SQLite: refused, since SQLite has no data-modifying with clauses', async () => {
     await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('go-2', 'r')] }, lead('go-2'))).rejects.toThrow(/need PostgreSQL/);
     await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('go-3', new StatementValue('1'))] })).rejects.toThrow(/needs PostgreSQL/);
     expect(await byKeyIn('lead', 'go-3')).toBeUndefined();
+    // Checked before anything is written: the first table's row does not go in either.
+    await expect(insertRows<Database>(t.deps.db, { idempotency_record: [row('go-4', 'r')], checkout: [{ id: new StatementValue('1') }] } as never)).rejects.toThrow(/needs PostgreSQL/);
+    expect(await byKeyIn('lead', 'go-4')).toBeUndefined();
   });
 });
 
@@ -92,6 +97,24 @@ describe.runIf(DB === 'postgres')('named statements on PostgreSQL', () => {
       expect(named.filter((s) => s.includes('"request_hash" from') && s.includes('"scope" = $1') && s.includes('"idem_key" = $2'))).toHaveLength(1);
       // Statements without values (transaction control, DDL, scripts) are never named.
       expect(named.some((s) => /^(begin|commit|select statement)/i.test(s.trim()))).toBe(false);
+    });
+  });
+
+  it('never names a statement that returns *, and one whose plan a migration made stale is prepared afresh', async () => {
+    await t.deps.db.connection().execute(async (db) => {
+      const stmts = () => sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db).then((r) => r.rows.map((x) => x.statement));
+      await sql`create table named_change (id integer primary key, v integer)`.execute(db);
+      await sql`insert into named_change values (1, 7)`.execute(db);
+      for (let i = 0; i < 4; i++) expect((await sql`select * from named_change where id = ${1}`.execute(db)).rows).toEqual([{ id: 1, v: 7 }]);
+      expect((await stmts()).some((s) => s.includes('select * from named_change'))).toBe(false);
+
+      const read = () => sql<{ v: unknown }>`select v from named_change where id = ${1}`.execute(db).then((r) => r.rows[0]?.v);
+      for (let i = 0; i < 4; i++) expect(await read()).toBe(7);
+      expect((await stmts()).filter((s) => s.includes('select v from named_change'))).toHaveLength(1);
+      // What a rolling upgrade does to an old process's connection: the column changes under it.
+      await sql`alter table named_change alter column v type text`.execute(db);
+      await expect(read()).rejects.toMatchObject({ code: '0A000' });
+      for (let i = 0; i < 4; i++) expect(await read()).toBe('7');
     });
   });
 });

@@ -110,20 +110,22 @@ export interface LeadingClauses {
 export async function insertRows<DB>(db: Kysely<DB> | Transaction<DB>, tables: { [T in keyof DB & string]?: DB[T][] }, lead?: LeadingClauses): Promise<void> {
   const postgres = dialectOf(db) === 'postgres';
   if (lead && !postgres) throw new Error('insertRows: leading clauses need PostgreSQL');
+  // Every table is checked before anything is written (SQLite writes row by row).
+  const checked = (Object.entries(tables) as [string, Record<string, unknown>[] | undefined][]).filter(([, rows]) => rows?.length).map(([table, rows]) => {
+    const columns = Object.keys(rows![0]!);
+    const shape = insertShape(table, columns);
+    for (const row of rows!) {
+      if (Object.keys(row).length !== columns.length || columns.some((c) => row[c] === undefined)) throw new Error(`insertRows: rows of ${table} differ in their columns`);
+      if (!postgres && columns.some((c) => row[c] instanceof StatementValue)) throw new Error('insertRows: a StatementValue needs PostgreSQL');
+    }
+    return { rows: rows!, columns, ...shape };
+  });
+  if (lead && !checked.length) throw new Error('insertRows: leading clauses need rows after them');
   const parts: string[] = [];
   const parameters: unknown[] = lead ? [...lead.parameters] : [];
-  for (const [table, rows] of Object.entries(tables) as [string, Record<string, unknown>[] | undefined][]) {
-    if (!rows?.length) continue;
-    const columns = Object.keys(rows[0]!);
-    const { head, oneRow } = insertShape(table, columns);
-    for (const row of rows) {
-      if (Object.keys(row).length !== columns.length || columns.some((c) => row[c] === undefined)) throw new Error(`insertRows: rows of ${table} differ in their columns`);
-    }
+  for (const { rows, columns, head, oneRow } of checked) {
     if (!postgres) {
-      for (const row of rows) {
-        if (columns.some((c) => row[c] instanceof StatementValue)) throw new Error('insertRows: a StatementValue needs PostgreSQL');
-        await db.executeQuery(CompiledQuery.raw(oneRow, columns.map((c) => row[c])));
-      }
+      for (const row of rows) await db.executeQuery(CompiledQuery.raw(oneRow, columns.map((c) => row[c])));
       continue;
     }
     const tuples = rows.map((row) => `(${columns.map((c) => {
