@@ -110,13 +110,24 @@ describe('viewer: live video plays on a phone', () => {
       HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
         return tapped ? play.call(this) : Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
       };
+      // …and so does the autoplay attribute, which Chromium would otherwise honour for a muted
+      // video without calling play(): the video then started by itself and the button went away.
+      const setAttribute = Element.prototype.setAttribute;
+      Element.prototype.setAttribute = function (this: Element, name: string, value: string) {
+        if (this instanceof HTMLMediaElement && name.toLowerCase() === 'autoplay') return;
+        setAttribute.call(this, name, value);
+      };
+      Object.defineProperty(HTMLMediaElement.prototype, 'autoplay', { configurable: true, get: () => false, set: () => {} });
     });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/live/${s.id}/video`);
     const start = page.getByRole('button', { name: '点一下开始播放' });
     await start.waitFor({ timeout: 15_000 });
     const player = page.getByTestId('live-video');
+    // Without the tap nothing plays, however long the viewer waits, and the button stays.
+    await page.waitForTimeout(2000);
     expect(await player.getAttribute('data-state')).not.toBe('playing');
+    expect(await start.isVisible()).toBe(true);
     await start.tap();
     await expect.poll(() => player.getAttribute('data-state'), { timeout: 15_000 }).toBe('playing');
     const a = await page.evaluate(() => (document.querySelector('[data-testid=live-video] video') as HTMLVideoElement).currentTime);

@@ -93,7 +93,8 @@ describe.runIf(hasRedis)('live rooms through Redis', () => {
     const end = hello(probe).data.lastId;
     probe.close();
     await v2.waitFor((f) => f.id === end, 3000);
-    const ids = v2.ids();
+    // The room's own viewer tick may take an id after the probe read `end`: judge up to it.
+    const ids = v2.ids().filter((id) => id <= end);
     expect(ids[0]).toBe(lastSeen + 1);
     expect(ids.at(-1)).toBe(end);
     expect(contiguous(ids)).toBe(true);
