@@ -76,6 +76,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role[]> = {
   'PUT /api/v1/cart/items/:skuId': ['buyer'],
   'DELETE /api/v1/cart/items/:skuId': ['buyer'],
   'POST /api/v1/checkouts': ['buyer'],
+  'POST /api/v1/checkouts/quote': ['buyer'],
   'GET /api/v1/checkouts/:checkoutId': ['buyer'],
   'POST /api/v1/checkouts/:checkoutId/pay': ['buyer'],
   'POST /api/v1/checkouts/:checkoutId/cancel': ['buyer'],

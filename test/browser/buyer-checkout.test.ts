@@ -95,6 +95,9 @@ describe('buyer: cart, checkout and sandbox payment on a phone', () => {
     await page.getByTestId('address-row').getByText('王小丽').waitFor();
     expect(await page.getByTestId('address-row').textContent()).toContain('13812345678');
     await page.getByLabel('订单备注').fill('请挑新鲜的');
+    // The shipping and the amount to pay, quoted by the server, before placing.
+    await expect.poll(() => page.getByTestId('shipping').textContent()).toContain('¥8.00');
+    expect(await page.getByTestId('payable').textContent()).toContain('¥167.80');
     await shot(page, 'c4-checkout', true);
     await page.getByTestId('place-order').click();
 

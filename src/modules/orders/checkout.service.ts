@@ -54,6 +54,17 @@ export function requestHash(input: unknown): () => string {
 
 type SkuRow = q.CheckoutRead;
 
+/** At least one line, not too many, each SKU once. */
+function checkLines(items: CheckoutLine[]) {
+  if (items.length === 0) throw invalid('/body/items', 'Choose at least one item', 'empty');
+  if (items.length > MAX_LINES) throw invalid('/body/items', `At most ${MAX_LINES} lines in one checkout`, 'too_many_lines');
+  const seen = new Set<string>();
+  items.forEach((l, i) => {
+    if (seen.has(l.skuId)) throw invalid(`/body/items/${i}/skuId`, 'This item is listed twice; change its quantity instead', 'duplicate_line');
+    seen.add(l.skuId);
+  });
+}
+
 /**
  * Places a checkout: one order per supplier under one payment, in one transaction. Prices come
  * from the server. Stock is reserved by a conditional decrement per line
@@ -63,13 +74,7 @@ type SkuRow = q.CheckoutRead;
  */
 export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyKey: string) {
   const buyerId = ctx.actor!.userId;
-  if (input.items.length === 0) throw invalid('/body/items', 'Choose at least one item', 'empty');
-  if (input.items.length > MAX_LINES) throw invalid('/body/items', `At most ${MAX_LINES} lines in one checkout`, 'too_many_lines');
-  const seen = new Set<string>();
-  input.items.forEach((l, i) => {
-    if (seen.has(l.skuId)) throw invalid(`/body/items/${i}/skuId`, 'This item is listed twice; change its quantity instead', 'duplicate_line');
-    seen.add(l.skuId);
-  });
+  checkLines(input.items);
   const hashOf = requestHash(input);
   const scope = 'checkout';
 
@@ -105,6 +110,38 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
     }
     throw err;
   }
+}
+
+/**
+ * What a checkout would cost, without placing it: the same reads and the same checks and prices
+ * as placeCheckout (the address, each item on sale, delivery to the province, shipping per
+ * supplier), and the stock as it is now (nothing is reserved, so a quote is no promise). The
+ * buyer's page shows the shipping and the total before "submit", and the reason a line or the
+ * address will be refused.
+ */
+export async function quoteCheckout(ctx: Ctx, input: Pick<CheckoutInput, 'items' | 'addressId'>) {
+  checkLines(input.items);
+  const reads = await q.checkoutReads(ctx.deps.db, input.items.map((l) => l.skuId), input.addressId, ctx.actor!.userId);
+  const plan = await planCheckout(ctx, input, reads);
+  input.items.forEach((line, i) => {
+    const sku = plan.byId.get(line.skuId)!;
+    if (sku.stock_available < line.quantity) {
+      throw new AppError(409, 'sold_out', sku.stock_available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${sku.stock_available} of ${sku.title} ${sku.spec} left`,
+        [{ pointer: `/body/items/${i}/quantity`, detail: `${sku.stock_available} left`, code: 'sold_out' }], { skuId: line.skuId, available: sku.stock_available });
+    }
+    if (sku.max_per_buyer !== null && line.quantity > sku.max_per_buyer) {
+      throw new AppError(409, 'purchase_limit', `Each buyer may buy at most ${sku.max_per_buyer} of ${sku.title} ${sku.spec}`,
+        [{ pointer: `/body/items/${i}/quantity`, detail: `limit ${sku.max_per_buyer}`, code: 'purchase_limit' }], { skuId: line.skuId, limit: sku.max_per_buyer });
+    }
+  });
+  return {
+    totalFen: plan.totalFen,
+    orders: plan.orders.map((o) => ({
+      supplierId: o.supplierId, supplierName: plan.supplierNames.find((s) => s.id === o.supplierId)!.name,
+      itemsFen: o.itemsFen, shippingFen: o.shippingFen, totalFen: o.totalFen,
+      lines: o.lines.map(({ line, sku }) => ({ skuId: sku.id, unitPriceFen: sku.price_fen, quantity: line.quantity, lineFen: sku.price_fen * line.quantity })),
+    })),
+  };
 }
 
 /**
@@ -144,7 +181,7 @@ type Plan = Awaited<ReturnType<typeof planCheckout>>;
  * What a checkout will write, worked out from what was read: the address, each SKU on sale,
  * one order per supplier with its shipping. Its refusals come before anything is written.
  */
-async function planCheckout(ctx: Ctx, input: CheckoutInput, rows: q.CheckoutRead[]) {
+async function planCheckout(ctx: Ctx, input: Pick<CheckoutInput, 'items' | 'addressId'>, rows: q.CheckoutRead[]) {
   const buyerId = ctx.actor!.userId;
   const now = nowIso();
   // The address came with the SKU rows; with no SKU row at all, it is looked up on its own.

@@ -7,7 +7,7 @@ import { paymentsFor, PaymentNotificationError, PaymentProviderError } from '../
 import * as checkout from './checkout.service.js';
 import * as svc from './orders.service.js';
 import {
-  AddressBody, AddressPatchBody, AddressView, CartView, CheckoutBody, CheckoutView, IdempotencyHeaders, OrderStatusSchema, OrderView,
+  AddressBody, AddressPatchBody, AddressView, CartView, CheckoutBody, CheckoutView, IdempotencyHeaders, OrderStatusSchema, OrderView, QuoteBody, QuoteView,
   PaymentStartView, ShippingPolicyBody, ShippingPolicyView,
 } from './orders.schema.js';
 
@@ -68,6 +68,13 @@ export function orderRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       reply.status(result.replayed ? 200 : 201).header('idempotent-replayed', String(result.replayed));
       return result.checkout;
     });
+    app.post('/checkouts/quote', {
+      config: { access: BUYER },
+      schema: {
+        tags: ['buying'], summary: 'What a checkout would cost (shipping per supplier, total), with the same refusals as placing it; reserves nothing',
+        body: QuoteBody, response: { 200: QuoteView },
+      },
+    }, async (req) => checkout.quoteCheckout(ctxFromRequest(deps, req), req.body));
     app.get('/checkouts/:checkoutId', {
       config: { access: BUYER },
       schema: { tags: ['buying'], summary: 'One of my checkouts with its orders', params: Id('checkoutId'), response: { 200: CheckoutView } },

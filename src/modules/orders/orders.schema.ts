@@ -42,6 +42,15 @@ export const CheckoutBody = Type.Object({
   fromCart: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false, description: 'Prices are never sent: the server prices every line.' });
 
+export const QuoteBody = Type.Pick(CheckoutBody, ['items', 'addressId'], { additionalProperties: false });
+export const QuoteView = Type.Object({
+  totalFen: Type.Integer(),
+  orders: Type.Array(Type.Object({
+    supplierId: Type.String(), supplierName: Type.String(), itemsFen: Type.Integer(), shippingFen: Type.Integer(), totalFen: Type.Integer(),
+    lines: Type.Array(Type.Object({ skuId: Type.String(), unitPriceFen: Type.Integer(), quantity: Type.Integer(), lineFen: Type.Integer() })),
+  })),
+}, { description: 'What the checkout would cost now; nothing is reserved.' });
+
 export const PaymentStartView = Type.Union([
   Type.Object({ kind: Type.Literal('hosted_page'), provider: Type.String(), outTradeNo: Type.String(), paymentId: Type.String(), url: Type.String() }),
   Type.Object({ kind: Type.Literal('jsapi'), provider: Type.String(), outTradeNo: Type.String(), prepayId: Type.String(), params: Type.Object({ appId: Type.String(), timeStamp: Type.String(), nonceStr: Type.String(), package: Type.String(), signType: Type.Literal('RSA'), paySign: Type.String() }) }),

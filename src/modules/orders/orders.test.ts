@@ -96,6 +96,44 @@ describe('checkout', () => {
     expect(free.body.orders[0].shippingFen).toBe(0);
   });
 
+  it('quotes a checkout before it is placed: the same shipping and totals, the same refusals, nothing reserved or written', async () => {
+    const sup = await makeSupplier(t, { name: '山货合作社' });
+    await makeLicence(t, op.client, sup, 'produce_certificate');
+    await op.client.put(`/api/v1/suppliers/${sup}/shipping-policy`, { baseFeeFen: 800, baseWeightG: 1000, extraFeePerKgFen: 500, freeOverFen: null, provinceFees: { 11: { baseFeeFen: 1200, extraFeePerKgFen: 600 } }, excludedProvinces: ['65'] });
+    const s1 = await product(sup, 5, 2000);
+    const s2 = await product(supA2, 8, 3990);
+    const b = await buyerWithAddress('110105');
+    const body = { items: [{ skuId: s1, quantity: 3 }, { skuId: s2, quantity: 1 }], addressId: b.addressId };
+    const checkoutsBefore = await t.deps.db.selectFrom('checkout').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', b.id).executeTakeFirstOrThrow();
+    const quote = await b.client.post('/api/v1/checkouts/quote', body);
+    expect(quote.status).toBe(200);
+    const bySupplier = Object.fromEntries(quote.body.orders.map((o: { supplierName: string }) => [o.supplierName, o]));
+    expect(bySupplier['山货合作社']).toMatchObject({ itemsFen: 6000, shippingFen: 1200 + 2 * 600, totalFen: 6000 + 2400, lines: [{ skuId: s1, unitPriceFen: 2000, quantity: 3, lineFen: 6000 }] });
+    expect(quote.body.totalFen).toBe(quote.body.orders.reduce((s: number, o: { totalFen: number }) => s + o.totalFen, 0));
+    // Nothing reserved, nothing written.
+    expect([await stockOf(s1), await stockOf(s2)]).toEqual([5, 8]);
+    const checkoutsAfter = await t.deps.db.selectFrom('checkout').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', b.id).executeTakeFirstOrThrow();
+    expect(Number(checkoutsAfter.n)).toBe(Number(checkoutsBefore.n));
+    // Placing it costs what the quote said.
+    const placed = await checkout(b.client, body);
+    expect(placed.status).toBe(201);
+    expect(placed.body.totalFen).toBe(quote.body.totalFen);
+
+    // The refusals placing would give, before placing.
+    const tooMany = await b.client.post('/api/v1/checkouts/quote', { items: [{ skuId: s1, quantity: 3 }], addressId: b.addressId });
+    expectProblem(tooMany, 409, 'sold_out');
+    expect(tooMany.body).toMatchObject({ skuId: s1, available: 2, errors: [{ pointer: '/body/items/0/quantity' }] });
+    const far = await buyerWithAddress('650102'); // 乌鲁木齐: not delivered
+    expectProblem(await far.client.post('/api/v1/checkouts/quote', { items: [{ skuId: s1, quantity: 1 }], addressId: far.addressId }), 422, 'region_not_delivered');
+    expect((await far.client.post('/api/v1/checkouts/quote', { items: [{ skuId: s2, quantity: 1 }], addressId: far.addressId })).status).toBe(200);
+    const foreign = await far.client.post('/api/v1/checkouts/quote', { items: [{ skuId: s2, quantity: 1 }], addressId: b.addressId });
+    expectProblem(foreign, 422, 'validation_failed');
+    expect(foreign.body.errors[0].pointer).toBe('/body/addressId');
+    expectProblem(await b.client.post('/api/v1/checkouts/quote', { items: [{ skuId: s2, quantity: 1, priceFen: 1 }], addressId: b.addressId }), 400, 'validation_failed');
+    expectProblem(await b.client.post('/api/v1/checkouts/quote', { items: [{ skuId: s2, quantity: 1 }, { skuId: s2, quantity: 2 }], addressId: b.addressId }), 422, 'validation_failed');
+    expect([await stockOf(s1), await stockOf(s2)]).toEqual([2, 7]);
+  });
+
   it('many buyers racing for little stock: exactly the stock is sold, the rest hear sold out, no 5xx', async () => {
     const sku = await product(supA, 5);
     const buyers = await Promise.all(Array.from({ length: 25 }, () => buyerWithAddress()));

@@ -142,7 +142,14 @@ export const cartApi = {
   remove: (skuId: string) => api.delete<Cart>(`/cart/items/${id(skuId)}`),
 };
 
+/** What a checkout would cost now (nothing reserved): shipping per supplier and the total. */
+export interface Quote {
+  totalFen: number;
+  orders: { supplierId: string; supplierName: string; itemsFen: number; shippingFen: number; totalFen: number; lines: { skuId: string; unitPriceFen: number; quantity: number; lineFen: number }[] }[];
+}
+
 export const checkoutsApi = {
+  quote: (input: Pick<CheckoutInput, 'items' | 'addressId'>, signal?: AbortSignal) => request<Quote>('POST', '/checkouts/quote', { body: input, ...(signal ? { signal } : {}) }),
   /** Keep `idempotencyKey` across retries of the same submit; a replay returns the first checkout. */
   place: (input: CheckoutInput, idempotencyKey: string) =>
     request<Checkout>('POST', '/checkouts', { body: input, headers: { 'idempotency-key': idempotencyKey } }),

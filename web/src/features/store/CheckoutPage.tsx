@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router-dom';
 import { isProblem } from '../../api/client';
-import { addressesApi, checkoutsApi, newIdempotencyKey, type Address, type CheckoutInput } from '../../api/orders';
+import { addressesApi, checkoutsApi, newIdempotencyKey, type Address, type CheckoutInput, type Quote } from '../../api/orders';
 import { useI18n } from '../../i18n';
 import { problemText } from '../../shared/problems';
 import { useSession } from '../../shared/session';
@@ -33,6 +33,22 @@ function CheckoutForm({ initial, addresses, reloadAddresses }: { initial: Checko
   const address = all.find((a) => a.id === draft.addressId) ?? all.find((a) => a.isDefault) ?? all[0];
   // Server-side limits learnt from a refusal (sold_out says how many are left).
   const [caps, setCaps] = useState<Record<string, number>>({});
+  // Shipping and the total for these lines to this address, asked again when either changes;
+  // a refusal (sold out, not delivered there) shows before "submit".
+  const [quote, setQuote] = useState<Quote | null>(null);
+  const quoteKey = address ? JSON.stringify([address.id, draft.lines.map((l) => [l.skuId, l.quantity])]) : null;
+  useEffect(() => {
+    setQuote(null);
+    if (!quoteKey || !address || !draft.lines.length) return;
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      checkoutsApi.quote({ items: draft.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), addressId: address.id }, abort.signal)
+        .then((q) => { setQuote(q); setProblems(NONE); })
+        .catch((err) => { if (!abort.signal.aborted) setProblems(explain(err)); });
+    }, 250);
+    return () => { clearTimeout(timer); abort.abort(); };
+    // quoteKey says everything the quote depends on (the address and the lines).
+  }, [quoteKey]);
 
   const setDraft = (next: CheckoutDraft) => { setDraftState(next); saveDraft(next); };
   const setQuantity = (skuId: string, quantity: number) => {
@@ -169,7 +185,14 @@ function CheckoutForm({ initial, addresses, reloadAddresses }: { initial: Checko
               );
             })}
           </ul>
-          <div className="kv"><span>{t('checkout.shipping')}</span><span className="muted">{t('checkout.shippingAfter')}</span></div>
+          <div className="kv" data-testid="shipping">
+            <span>{t('checkout.shipping')}</span>
+            {(() => {
+              const o = quote?.orders.find((x) => x.supplierId === g.supplierId);
+              if (!o) return <span className="muted">{t('checkout.shippingAfter')}</span>;
+              return o.shippingFen === 0 ? <span>{t('order.freeShipping')}</span> : <Price fen={o.shippingFen} />;
+            })()}
+          </div>
         </section>
       ))}
 
@@ -184,7 +207,9 @@ function CheckoutForm({ initial, addresses, reloadAddresses }: { initial: Checko
       <div className="checkout-bar">
         <div className="total">
           <span>{t('checkout.count', { n: count })}</span>
-          <div className="hint">{t('checkout.totalAfter')}</div>
+          {quote
+            ? <div data-testid="payable">{t('checkout.payable')} <Price fen={quote.totalFen} /></div>
+            : <div className="hint">{t('checkout.totalAfter')}</div>}
         </div>
         <button type="button" className="btn btn-primary" onClick={() => void submit()} disabled={busy} data-testid="place-order">
           {busy ? t('checkout.placing') : t('checkout.place')}
