@@ -44,8 +44,9 @@ function validators() {
  * them was 60 % of building the app (about 0.6 s of CPU for our ~250 routes). A server builds
  * one app, but the test suite builds a few hundred in one process, and every route module
  * writes its schemas afresh on each build; a schema with the same text gets the same
- * compiled function, which is pure. Our schemas use no $id or shared $ref, so the text is
- * the whole schema.
+ * compiled function. Sharing one is safe: it keeps nothing between calls but Ajv's `errors`,
+ * which Fastify reads right after the synchronous call. Our schemas use no $id or shared
+ * $ref, so the text is the whole schema.
  */
 const compiled = new Map<string, ValidateFunction | ((doc: unknown) => string)>();
 function once<F extends ValidateFunction | ((doc: unknown) => string)>(key: string, compile: () => F): F {
