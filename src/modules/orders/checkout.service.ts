@@ -54,6 +54,18 @@ export function requestHash(input: unknown): () => string {
 
 type SkuRow = q.CheckoutRead;
 
+/** Line i asks for more than the `available` units left (0: sold out). */
+function soldOutError(sku: SkuRow, i: number, available: number) {
+  return new AppError(409, 'sold_out', available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${available} of ${sku.title} ${sku.spec} left`,
+    [{ pointer: `/body/items/${i}/quantity`, detail: `${available} left`, code: 'sold_out' }], { skuId: sku.id, available });
+}
+
+/** Line i goes over the SKU's per-buyer limit. */
+function purchaseLimitError(sku: SkuRow, i: number, limit: number) {
+  return new AppError(409, 'purchase_limit', `Each buyer may buy at most ${limit} of ${sku.title} ${sku.spec}`,
+    [{ pointer: `/body/items/${i}/quantity`, detail: `limit ${limit}`, code: 'purchase_limit' }], { skuId: sku.id, limit });
+}
+
 /** At least one line, not too many, each SKU once. */
 function checkLines(items: CheckoutLine[]) {
   if (items.length === 0) throw invalid('/body/items', 'Choose at least one item', 'empty');
@@ -89,7 +101,7 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
     // …unless this is a replay of a checkout that got the last units.
     const earlier = await replay();
     if (earlier) return earlier;
-    throw new AppError(409, 'sold_out', 'This item is sold out', [{ pointer: `/body/items/${soldOut}/quantity`, detail: '0 left', code: 'sold_out' }], { skuId: input.items[soldOut]!.skuId, available: 0 });
+    throw soldOutError(reads.find((x) => x.id === input.items[soldOut]!.skuId)!, soldOut, 0);
   }
 
   // No look-up of the Idempotency-Key first: a new key is the common case, and the key's row,
@@ -125,19 +137,13 @@ export async function quoteCheckout(ctx: Ctx, input: Pick<CheckoutInput, 'items'
   const plan = await planCheckout(ctx, input, reads);
   input.items.forEach((line, i) => {
     const sku = plan.byId.get(line.skuId)!;
-    if (sku.stock_available < line.quantity) {
-      throw new AppError(409, 'sold_out', sku.stock_available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${sku.stock_available} of ${sku.title} ${sku.spec} left`,
-        [{ pointer: `/body/items/${i}/quantity`, detail: `${sku.stock_available} left`, code: 'sold_out' }], { skuId: line.skuId, available: sku.stock_available });
-    }
-    if (sku.max_per_buyer !== null && line.quantity > sku.max_per_buyer) {
-      throw new AppError(409, 'purchase_limit', `Each buyer may buy at most ${sku.max_per_buyer} of ${sku.title} ${sku.spec}`,
-        [{ pointer: `/body/items/${i}/quantity`, detail: `limit ${sku.max_per_buyer}`, code: 'purchase_limit' }], { skuId: line.skuId, limit: sku.max_per_buyer });
-    }
+    if (sku.stock_available < line.quantity) throw soldOutError(sku, i, sku.stock_available);
+    if (sku.max_per_buyer !== null && line.quantity > sku.max_per_buyer) throw purchaseLimitError(sku, i, sku.max_per_buyer);
   });
   return {
     totalFen: plan.totalFen,
     orders: plan.orders.map((o) => ({
-      supplierId: o.supplierId, supplierName: plan.supplierNames.find((s) => s.id === o.supplierId)!.name,
+      supplierId: o.supplierId, supplierName: o.supplierName,
       itemsFen: o.itemsFen, shippingFen: o.shippingFen, totalFen: o.totalFen,
       lines: o.lines.map(({ line, sku }) => ({ skuId: sku.id, unitPriceFen: sku.price_fen, quantity: line.quantity, lineFen: sku.price_fen * line.quantity })),
     })),
@@ -207,20 +213,18 @@ async function planCheckout(ctx: Ctx, input: Pick<CheckoutInput, 'items' | 'addr
     g.lines.push({ line, sku });
     groups.set(sku.supplier_id, g);
   }
-  const supplierNames = [...groups.values()].map((g) => ({ id: g.lines[0]!.sku.supplier_id, name: g.lines[0]!.sku.supplier_name }));
-
   const orders = [...groups.entries()].map(([supplierId, g]) => {
+    const supplierName = g.lines[0]!.sku.supplier_name;
     const itemsFen = g.lines.reduce((s, { line, sku }) => s + sku.price_fen * line.quantity, 0);
     const weightG = g.lines.reduce((s, { line, sku }) => s + sku.weight_g * line.quantity, 0);
     const quote = quoteShipping(q.policyOf(g.lines[0]!.sku), provinceCode, weightG, itemsFen);
     if (quote.feeFen === null) {
-      const name = supplierNames.find((s) => s.id === supplierId)?.name ?? supplierId;
       const province = ctx.deps.regions.get(provinceCode)?.name ?? provinceCode;
-      throw new AppError(422, 'region_not_delivered', `${name} does not deliver to ${province}`, [{ pointer: '/body/addressId', detail: 'not delivered to this province', code: 'region_not_delivered' }], { supplierId, provinceCode });
+      throw new AppError(422, 'region_not_delivered', `${supplierName} does not deliver to ${province}`, [{ pointer: '/body/addressId', detail: 'not delivered to this province', code: 'region_not_delivered' }], { supplierId, provinceCode });
     }
-    return { id: newId('order'), supplierId, countyCode: g.countyCode, lines: g.lines, itemsFen, shippingFen: quote.feeFen, totalFen: itemsFen + quote.feeFen };
+    return { id: newId('order'), supplierId, supplierName, countyCode: g.countyCode, lines: g.lines, itemsFen, shippingFen: quote.feeFen, totalFen: itemsFen + quote.feeFen };
   });
-  return { now, address, byId, orders, supplierNames, totalFen: orders.reduce((s, o) => s + o.totalFen, 0) };
+  return { now, address, byId, orders, totalFen: orders.reduce((s, o) => s + o.totalFen, 0) };
 }
 
 /**
@@ -241,17 +245,14 @@ async function placeInTransaction(tx: Ctx, input: CheckoutInput, rows: q.Checkou
     const reserved = await q.reserveStock.first(tx.db, { skuId: line.skuId, quantity: line.quantity, now: plan.now });
     if (!reserved) {
       const left = (await q.skuStockLeft.first(tx.db, { skuId: line.skuId }))!;
-      throw new AppError(409, 'sold_out', left.stock_available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${left.stock_available} of ${sku.title} ${sku.spec} left`,
-        [{ pointer: `/body/items/${i}/quantity`, detail: `${left.stock_available} left`, code: 'sold_out' }], { skuId: line.skuId, available: left.stock_available });
+      throw soldOutError(sku, i, left.stock_available);
     }
     stockAfter[i] = reserved.stock_available;
     if (sku.max_per_buyer !== null) {
       const limit = sku.max_per_buyer;
-      const over = () => new AppError(409, 'purchase_limit', `Each buyer may buy at most ${limit} of ${sku.title} ${sku.spec}`,
-        [{ pointer: `/body/items/${i}/quantity`, detail: `limit ${limit}`, code: 'purchase_limit' }], { skuId: line.skuId, limit });
-      if (line.quantity > limit) throw over();
+      if (line.quantity > limit) throw purchaseLimitError(sku, i, limit);
       const counted = await q.countPurchase.first(tx.db, { userId: buyerId, skuId: line.skuId, quantity: line.quantity, atMostBefore: limit - line.quantity });
-      if (!counted) throw over();
+      if (!counted) throw purchaseLimitError(sku, i, limit);
     }
   }
 
@@ -310,7 +311,7 @@ function checkoutRows(ctx: Ctx, input: CheckoutInput, plan: Plan, stockAfter: (l
       stock_movement: stockMovements as (typeof stockMovements[number] & { stock_after: number })[],
       idempotency_record: [{ user_id: buyerId, scope: 'checkout', idem_key: idempotencyKey, request_hash: requestHashHex, result_id: checkoutId, created_at: now }],
     },
-    placed: { checkout: checkoutRow, orders: orderRows, items: itemRows, suppliers: plan.supplierNames },
+    placed: { checkout: checkoutRow, orders: orderRows, items: itemRows, suppliers: plan.orders.map((o) => ({ id: o.supplierId, name: o.supplierName })) },
   };
 }
 
