@@ -9,6 +9,7 @@ import * as live from './2026-11-27T0500_live.js';
 import * as liveRoom from './2026-11-27T0510_live_room.js';
 import * as training from './2026-11-27T0600_training.js';
 import * as hosts from './2026-11-27T0610_hosts.js';
+import * as unusedCheckoutIndex from './2026-11-27T0620_unused_checkout_index.js';
 
 /** Every migration, in order. Names are frozen once released. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0510_live_room': liveRoom,
   '2026-11-27T0600_training': training,
   '2026-11-27T0610_hosts': hosts,
+  '2026-11-27T0620_unused_checkout_index': unusedCheckoutIndex,
 };

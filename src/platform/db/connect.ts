@@ -57,6 +57,14 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoint the WAL into the database every ~40 MB instead of SQLite's 4 MB. A checkpoint
+  // runs inside the COMMIT that crosses the mark, on the event loop, and copies every page
+  // the WAL holds; an order batch rewrites the same hot pages (the SKU rows, the ends of
+  // the indexes) again and again, so a longer interval copies each of them once instead of
+  // ten times. Measured: the group commit's COMMIT time fell by a quarter and orders/s rose
+  // about 15 % (docs/benchmarks.md, fifth pass). Durability is unchanged: a commit is in the
+  // WAL, synced, before it returns.
+  sqlite.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
@@ -64,6 +72,9 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
     close: () => db.destroy(),
   };
 }
+
+/** WAL pages between automatic checkpoints (10,000 × 4 KiB ≈ 40 MB; SQLite's default is 1,000). */
+export const SQLITE_CHECKPOINT_PAGES = 10_000;
 
 /** A statement sent this many times on a pool is given a name (see namingHotStatements). */
 const HOT_AFTER = 3;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDb, type DbHandle } from './connect.js';
+import { connectDb, SQLITE_CHECKPOINT_PAGES, type DbHandle } from './connect.js';
 import { groupCommit } from './group-commit.js';
 
 interface DB { item: { id: number; label: string } }
@@ -48,5 +48,16 @@ describe('group commit (SQLite)', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason.code)).toMatch(/^SQLITE_CONSTRAINT/);
     expect(await h.db.selectFrom('item').select('id').where('label', 'in', ['dup', 'other']).execute()).toHaveLength(2);
+  });
+});
+
+describe('SQLite connection settings', () => {
+  it('is durable (WAL, synchronous=FULL), checks foreign keys, and checkpoints every 10,000 pages', async () => {
+    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(h.db)).rows[0] as object)[0];
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('synchronous')).toBe(2); // 2 = FULL: the WAL is synced at every commit
+    expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('wal_autocheckpoint')).toBe(SQLITE_CHECKPOINT_PAGES);
+    expect(SQLITE_CHECKPOINT_PAGES).toBe(10_000);
   });
 });
