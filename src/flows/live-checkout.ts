@@ -192,14 +192,14 @@ async function placeInTransaction(tx: Ctx, s: SessionRow, item: ItemRow, sale: S
   const checkoutId = newId('checkout');
   const totalFen = itemsFen + quote.feeFen;
   const checkoutRow: CheckoutTable = {
-    id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P', 12), status: 'pending_payment', total_fen: totalFen,
+    id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P'), status: 'pending_payment', total_fen: totalFen,
     expires_at: new Date(Date.now() + tx.deps.config.orderPaymentMinutes * 60_000).toISOString(),
     payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
   };
   await tx.db.insertInto('checkout').values(checkoutRow).execute();
   const orderId = newId('order');
   const orderRow: ShopOrderTable = {
-    id: orderId, order_no: numberWithDate('', 10), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: sku.supplier_id, county_code: sku.county_code,
+    id: orderId, order_no: numberWithDate(''), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: sku.supplier_id, county_code: sku.county_code,
     status: 'pending_payment', source_kind: 'live', source_ref: s.id, host_user_id: s.host_user_id,
     items_fen: itemsFen, shipping_fen: quote.feeFen, total_fen: totalFen, refunded_fen: 0,
     recipient_name: address.recipient_name, recipient_phone: address.phone, region_code: address.region_code,

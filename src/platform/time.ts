@@ -1,5 +1,5 @@
 /** Instants are stored in UTC; business dates (biz_date) are the calendar date in Asia/Shanghai. */
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000; // China has had no daylight saving since 1991.
+export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000; // China has had no daylight saving since 1991.
 
 export function nowIso(): string {
   return new Date().toISOString();

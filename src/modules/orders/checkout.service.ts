@@ -4,7 +4,7 @@ import { inTransaction, systemCtx, writeAlone } from '../../context.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { formatFen } from '../../platform/money.js';
-import { bizDate, nowIso } from '../../platform/time.js';
+import { bizDate, nowIso, SHANGHAI_OFFSET_MS } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
 import { inScope, scopePrefixes } from '../../platform/http/access.js';
@@ -36,11 +36,27 @@ export interface CheckoutInput {
   fromCart?: boolean | undefined;
 }
 
-/** Human-facing numbers: date + random digits; the unique index catches the rare clash. */
-export function numberWithDate(prefix: string, digits: number): string {
-  let tail = '';
-  for (let i = 0; i < digits; i++) tail += String(randomInt(0, 10));
-  return `${prefix}${bizDate().replaceAll('-', '')}${tail}`;
+/**
+ * Human-facing numbers (order_no, payment_no): the Shanghai date, the milliseconds since its
+ * midnight and six digits, e.g. 20261127 45296123 004817. Time-ordered, so each new number
+ * goes to the end of its unique index; random numbers put every order on a page of its own
+ * there, two of the ~8 pages an order wrote to SQLite's WAL (docs/benchmarks.md, fifth pass).
+ * Within a millisecond this process counts up from a random start, so its own numbers never
+ * clash; two processes clash only by picking overlapping six digits in the same millisecond,
+ * and the unique index refuses that order with a 409 that the buyer can simply retry.
+ */
+let lastMs = -1;
+let nextTail = 0;
+export function numberWithDate(prefix: string): string {
+  const shanghai = Date.now() + SHANGHAI_OFFSET_MS;
+  if (shanghai !== lastMs) {
+    lastMs = shanghai;
+    nextTail = randomInt(0, 1_000_000);
+  }
+  const tail = nextTail;
+  nextTail = (nextTail + 1) % 1_000_000;
+  const day = new Date(shanghai).toISOString().slice(0, 10).replaceAll('-', '');
+  return `${prefix}${day}${String(shanghai % 86_400_000).padStart(8, '0')}${String(tail).padStart(6, '0')}`;
 }
 
 /**
@@ -275,7 +291,7 @@ function checkoutRows(ctx: Ctx, input: CheckoutInput, plan: Plan, stockAfter: (l
   const checkoutId = newId('checkout');
   const expiresAt = new Date(Date.now() + ctx.deps.config.orderPaymentMinutes * 60_000).toISOString();
   const checkoutRow: CheckoutTable = {
-    id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P', 12), status: 'pending_payment', total_fen: plan.totalFen,
+    id: checkoutId, buyer_id: buyerId, payment_no: numberWithDate('P'), status: 'pending_payment', total_fen: plan.totalFen,
     expires_at: expiresAt, payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
   };
   const orderRows: ShopOrderTable[] = [];
@@ -283,7 +299,7 @@ function checkoutRows(ctx: Ctx, input: CheckoutInput, plan: Plan, stockAfter: (l
   const addressText = `${regionLabel(ctx.deps.regions, address.region_code, 'province')} ${address.detail}`;
   for (const o of plan.orders) {
     const orderRow: ShopOrderTable = {
-      id: o.id, order_no: numberWithDate('', 10), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: o.supplierId, county_code: o.countyCode,
+      id: o.id, order_no: numberWithDate(''), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: o.supplierId, county_code: o.countyCode,
       status: 'pending_payment', source_kind: input.source?.kind ?? 'storefront', source_ref: input.source?.ref ?? null, host_user_id: null,
       items_fen: o.itemsFen, shipping_fen: o.shippingFen, total_fen: o.totalFen, refunded_fen: 0,
       recipient_name: address.recipient_name, recipient_phone: address.phone, region_code: address.region_code, address_text: addressText,
