@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestApp, type TestApp } from '../test/helpers.js';
 import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser } from '../test/factories.js';
+import { hasWrk, wrkCheckouts } from './wrk.js';
 
 /**
  * Checkout and flash-sale benchmarks over real HTTP on loopback.
@@ -52,14 +53,39 @@ export async function checkoutBench(t: TestApp, base: string, buyers: Buyer[], s
 /** N buyers at once against the given SKUs; counts orders, sold-out answers and oversold units. */
 export async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, requests: number, concurrency: number, label: string) {
   const cpu0 = process.cpuUsage();
-  const { lat, ok, soldOut, other, secs } = await runLoad<{ lat: number[]; ok: number; soldOut: number; other: number; secs: number }>({ kind: 'flash', base, buyers, skuIds, requests, concurrency });
+  const { lat, ok, soldOut, other, secs, okSecs } = await runLoad<{ lat: number[]; ok: number; soldOut: number; other: number; secs: number; okSecs: number }>({ kind: 'flash', base, buyers, skuIds, requests, concurrency });
   // Server CPU per request: steadier than requests/s on a busy machine, and what the rate is made of.
   const cpu = process.cpuUsage(cpu0);
   const cpuPerRequest = (cpu.user + cpu.system) / requests;
   lat.sort((a, b) => a - b);
   const sold = Number((await t.deps.db.selectFrom('order_item').select((eb) => eb.fn.sum('quantity').as('q')).where('sku_id', 'in', skuIds).executeTakeFirstOrThrow()).q ?? 0);
   const oversold = Math.max(0, sold - stockEach * skuIds.length);
-  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / secs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  server CPU ${cpuPerRequest.toFixed(0)} µs/req  orders ${ok}  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
+  // Orders per second until the last unit sold: after that every answer is a sold-out, and
+  // dividing by the whole run would measure the sold-out answers instead.
+  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / okSecs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  server CPU ${cpuPerRequest.toFixed(0)} µs/req  orders ${ok} (last at ${(okSecs * 1000).toFixed(0)} ms)  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
+}
+
+/**
+ * The same order placement driven by wrk for `seconds` (bench/wrk.ts): what the server can
+ * answer when the load generator is not the limit. Checks afterwards that the SKUs' stock
+ * never went below zero and that stock + sold = what they started with.
+ */
+export async function flashSaleWrk(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, seconds: number, label: string) {
+  const cpu0 = process.cpuUsage();
+  const r = await wrkCheckouts(base, buyers, skuIds, seconds);
+  const cpu = process.cpuUsage(cpu0);
+  const answers = r.ok + r.soldOut + r.other;
+  // Requests wrk left in flight when it stopped may still commit: let them, then read both
+  // sums in one statement (one snapshot).
+  await new Promise((r) => setTimeout(r, 500));
+  const sums = await t.deps.db.selectNoFrom((eb) => [
+    eb.selectFrom('order_item').select((e) => e.fn.sum('quantity').as('q')).where('sku_id', 'in', skuIds).as('sold'),
+    eb.selectFrom('sku').select((e) => e.fn.sum('stock_available').as('s')).where('id', 'in', skuIds).as('left'),
+  ]).executeTakeFirstOrThrow();
+  const sold = Number(sums.sold ?? 0);
+  const left = Number(sums.left ?? 0);
+  const consistent = sold + left === stockEach * skuIds.length && sold <= stockEach * skuIds.length;
+  console.log(`wrk   ${label.padEnd(24)} ${seconds} s c=100  ${(r.ok / r.secs).toFixed(0).padStart(6)} orders/s  ${(r.soldOut / r.secs).toFixed(0).padStart(6)} sold-out/s  server CPU ${((cpu.user + cpu.system) / answers).toFixed(0)} µs/req  orders ${r.ok}  sold-out ${r.soldOut}  other ${r.other}  stock+sold=initial ${consistent ? 'yes' : `NO (sold ${sold}, left ${left})`}`);
 }
 
 /** A fresh app listening on loopback, a supplier with a big SKU, and 100 buyers. */
@@ -88,6 +114,17 @@ export async function runFlashSales(env: Awaited<ReturnType<typeof setup>>) {
   await flashSale(env.t, env.base, env.buyers, [hot], 200, 5000, 100, 'one SKU, 200 units');
   const p = await makeProduct(env.t, env.operator.client, env.sup, { title: '千款', skus: Array.from({ length: 1000 }, (_v, i) => ({ spec: `规格${i}`, priceFen: 990, stock: 5 })), publish: true });
   await flashSale(env.t, env.base, env.buyers, p.skuIds, 5, 5000, 100, '1,000 SKUs × 5');
+  if (!hasWrk()) {
+    console.log('(wrk is not installed: apt-get install wrk for the figures of the server alone)');
+    return;
+  }
+  const ample = 1_000_000;
+  const many = await makeProduct(env.t, env.operator.client, env.sup, { title: '千款充足', skus: Array.from({ length: 1000 }, (_v, i) => ({ spec: `规格${i}`, priceFen: 990, stock: ample })), publish: true });
+  await flashSaleWrk(env.t, env.base, env.buyers, many.skuIds, ample, 10, '1,000 SKUs, ample stock');
+  const hotAmple = await makeProduct(env.t, env.operator.client, env.sup, { title: '爆款充足', skus: [{ priceFen: 990, stock: ample }], publish: true });
+  await flashSaleWrk(env.t, env.base, env.buyers, hotAmple.skuIds, ample, 10, 'one hot SKU, ample stock');
+  const gone = await makeProduct(env.t, env.operator.client, env.sup, { title: '已售罄', skus: [{ priceFen: 990, stock: 0 }], publish: true });
+  await flashSaleWrk(env.t, env.base, env.buyers, gone.skuIds, 0, 10, 'sold out');
 }
 
 /** Runs the scenarios named on the command line (checkout, flash-sale), or both. */
