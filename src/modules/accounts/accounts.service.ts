@@ -10,6 +10,7 @@ import { nowIso } from '../../platform/time.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import * as repo from './accounts.repo.js';
+import { cachedSession, forgetSessions, keepSession } from './session-cache.js';
 
 const SMS_CODE_TTL_MS = 5 * 60 * 1000;
 const SMS_RESEND_MS = 60 * 1000;
@@ -203,17 +204,23 @@ export async function loginWithSms(ctx: Ctx, input: { phone: string; code: strin
 }
 
 export async function resolveSession(deps: Deps, token: string): Promise<ResolvedSession | null> {
+  const started = Date.now();
+  const cached = cachedSession(deps, token, started);
+  if (cached) return cached;
   const row = await repo.findSessionWithGrants(deps.db, sha256(token));
   const now = new Date();
   if (!row || row.revoked_at || row.disabled_at || row.expires_at <= now.toISOString()) return null;
   if (now.getTime() - Date.parse(row.last_seen_at) > SESSION_TOUCH_MS) {
     await deps.db.updateTable('user_session').set({ last_seen_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  return { actor: { userId: row.user_id, name: row.name, phone: row.phone, sessionId: row.id, grants: row.grants }, csrfToken: row.csrf_token };
+  const session = { actor: { userId: row.user_id, name: row.name, phone: row.phone, sessionId: row.id, grants: row.grants }, csrfToken: row.csrf_token };
+  keepSession(deps, token, session, Date.parse(row.expires_at), started);
+  return session;
 }
 
 export async function logout(ctx: Ctx): Promise<void> {
   if (!ctx.actor) return;
+  forgetSessions(ctx.deps);
   await ctx.db.updateTable('user_session').set({ revoked_at: nowIso() }).where('id', '=', ctx.actor.sessionId).execute();
 }
 
@@ -241,6 +248,7 @@ export async function revokeSession(ctx: Ctx, sessionId: string): Promise<void> 
     .where('user_id', '=', ctx.actor!.userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  forgetSessions(ctx.deps);
   if (Number(res.numUpdatedRows) !== 1) throw notFound('Session');
 }
 
@@ -254,6 +262,7 @@ export async function changePassword(ctx: Ctx, input: { currentPassword?: string
   }
   const hash = await hashPassword(ctx.deps, input.newPassword);
   await inTransaction(ctx, async (tx) => {
+    forgetSessions(ctx.deps);
     await tx.db.updateTable('app_user').set({ password_hash: hash }).where('id', '=', user.id).execute();
     // Every other session signs out: a changed password is often a response to a stolen one.
     await tx.db.updateTable('user_session').set({ revoked_at: nowIso() }).where('user_id', '=', user.id).where('id', '!=', ctx.actor!.sessionId).where('revoked_at', 'is', null).execute();
@@ -377,6 +386,7 @@ export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; r
       throw new AppError(409, 'role_exists', 'This person already holds that role there');
     }
     const id = newId('roleGrant');
+    forgetSessions(ctx.deps);
     await tx.db.insertInto('role_grant').values({ id, user_id: userId, role: input.role, region_prefix: prefix, supplier_id: supplierId, granted_by: ctx.actor!.userId, created_at: nowIso() }).execute();
     await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: userId, countyCode: prefix || null, detail: { role: input.role, regionPrefix: prefix, supplierId } });
     return { id };
@@ -395,6 +405,7 @@ export async function revokeRole(ctx: Ctx, userId: string, grantId: string) {
     if (grant.role === 'center_admin' && userId === ctx.actor!.userId) {
       throw new AppError(409, 'cannot_revoke_own_admin', 'You cannot remove your own administrator role; ask another administrator');
     }
+    forgetSessions(ctx.deps);
     await tx.db.deleteFrom('role_grant').where('id', '=', grantId).execute();
     await recordAudit(tx, { action: 'role.revoked', targetType: 'user', targetId: userId, countyCode: grant.region_prefix || null, detail: { role: grant.role, regionPrefix: grant.region_prefix, supplierId: grant.supplier_id } });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, expectProblem, type TestApp } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, makeCounty, makeUser, makeSupplier, nextPhone, PASSWORD } from '../../../test/factories.js';
+import { SESSION_CACHE_MS } from './session-cache.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp({ loginMaxFailures: 3 }); });
@@ -106,6 +107,42 @@ describe('sessions, logout and CSRF', () => {
     expectProblem(await other.get('/api/v1/auth/me'), 401, 'unauthenticated');
     expect((await u.client.get('/api/v1/auth/me')).status).toBe(200);
     expect((await t.client().post('/api/v1/auth/login', { phone: u.phone, password: 'brand-new-pass' })).status).toBe(200);
+  });
+});
+
+describe('session cache', () => {
+  it('a session used a moment ago is refused at once when it is revoked, the password changes, or its role goes', async () => {
+    const u = await makeUser(t, [{ role: 'buyer' }]);
+    const other = t.client();
+    await other.login(u.phone, PASSWORD);
+    expect((await other.get('/api/v1/auth/me')).status).toBe(200); // resolved, so kept for a second
+    const otherSession = (await u.client.get('/api/v1/auth/sessions')).body.items.find((s: { current: boolean }) => !s.current);
+    expect((await u.client.delete(`/api/v1/auth/sessions/${otherSession.id}`)).status).toBe(200);
+    expectProblem(await other.get('/api/v1/auth/me'), 401, 'unauthenticated');
+
+    const third = t.client();
+    await third.login(u.phone, PASSWORD);
+    expect((await third.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await u.client.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'cache-test-pass' })).status).toBe(200);
+    expectProblem(await third.get('/api/v1/auth/me'), 401, 'unauthenticated');
+
+    const { admin } = await makeCounty(t);
+    const grant = await admin.client.post(`/api/v1/users/${u.id}/roles`, { role: 'operator', regionPrefix: COUNTY_A });
+    expect(grant.status).toBe(201);
+    expect((await u.client.get('/api/v1/refunds')).status).toBe(200); // the new role works at once
+    expect((await admin.client.delete(`/api/v1/users/${u.id}/roles/${grant.body.id}`)).status).toBe(200);
+    expectProblem(await u.client.get('/api/v1/refunds'), 403, 'forbidden');
+  });
+
+  it('a change made by another server process reaches this one within SESSION_CACHE_MS', async () => {
+    const u = await makeUser(t, [{ role: 'buyer' }]);
+    await new Promise((r) => setTimeout(r, SESSION_CACHE_MS + 50)); // past the quiet second of the tests before
+    expect((await u.client.get('/api/v1/auth/me')).status).toBe(200);
+    // Another process signs this session out: here, a write this process's services never see.
+    await t.deps.db.updateTable('user_session').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', u.id).execute();
+    expect((await u.client.get('/api/v1/auth/me')).status).toBe(200); // still the answer kept a moment ago
+    await new Promise((r) => setTimeout(r, SESSION_CACHE_MS + 50));
+    expectProblem(await u.client.get('/api/v1/auth/me'), 401, 'unauthenticated');
   });
 });
 

@@ -7,6 +7,7 @@ import { newId } from '../../platform/ids.js';
 import { maskName } from '../../platform/mask.js';
 import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
+import { forgetSessions } from '../accounts/index.js';
 import { notify } from '../notifications/index.js';
 import { cohortForCenter, cohortForStaff, cohortRow, isCenter } from './training.access.js';
 import { parseQuiz } from './courses.service.js';
@@ -124,6 +125,7 @@ export async function grantHostRole(ctx: Ctx, certNo: string) {
     const grants = await tx.db.selectFrom('role_grant').select('region_prefix').where('user_id', '=', c.user_id).where('role', '=', 'host').execute();
     const had = grants.some((g) => c.county_code.startsWith(g.region_prefix));
     if (!had) {
+      forgetSessions(tx.deps);
       await tx.db.insertInto('role_grant').values({ id: newId('roleGrant'), user_id: c.user_id, role: 'host', region_prefix: c.county_code, supplier_id: null, granted_by: tx.actor!.userId, created_at: now }).execute();
     }
     await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: c.user_id, countyCode: c.county_code, detail: { role: 'host', regionPrefix: c.county_code, via: 'training_certificate', certNo: c.cert_no, alreadyHeld: had } });
