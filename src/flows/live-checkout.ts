@@ -3,6 +3,7 @@ import { inTransaction } from '../context.js';
 import { liveRoom } from '../contracts/live-events.js';
 import { AppError, invalid } from '../platform/http/errors.js';
 import { newId } from '../platform/ids.js';
+import { insertRows } from '../platform/db/prepared.js';
 import { maskName } from '../platform/mask.js';
 import { bizDate, nowIso } from '../platform/time.js';
 import { recordAudit } from '../modules/audit/index.js';
@@ -196,7 +197,6 @@ async function placeInTransaction(tx: Ctx, s: SessionRow, item: ItemRow, sale: S
     expires_at: new Date(Date.now() + tx.deps.config.orderPaymentMinutes * 60_000).toISOString(),
     payment_start: null, provider: null, transaction_id: null, paid_at: null, cancelled_at: null, cancel_reason: null, created_at: now,
   };
-  await tx.db.insertInto('checkout').values(checkoutRow).execute();
   const orderId = newId('order');
   const orderRow: ShopOrderTable = {
     id: orderId, order_no: numberWithDate(''), checkout_id: checkoutId, buyer_id: buyerId, supplier_id: sku.supplier_id, county_code: sku.county_code,
@@ -207,19 +207,24 @@ async function placeInTransaction(tx: Ctx, s: SessionRow, item: ItemRow, sale: S
     buyer_note: input.note ?? '', carrier: null, tracking_no: null, biz_date: bizDate(), created_at: now, paid_at: null, shipped_at: null,
     delivered_at: null, completed_at: null, cancelled_at: null, updated_at: now,
   };
-  await tx.db.insertInto('shop_order').values(orderRow).execute();
   const line: OrderItemTable = {
     id: newId('orderItem'), order_id: orderId, sku_id: sku.id, product_id: sku.product_id, title: sku.title, spec: sku.spec, unit: sku.unit,
     unit_price_fen: unitFen, quantity: input.quantity, line_fen: itemsFen, weight_g: sku.weight_g, sale_mode: sku.sale_mode, ships_from: sku.ships_from,
     returns_policy: sku.returns_policy,
   };
-  await tx.db.insertInto('order_item').values(line).execute();
+  // The rows in one statement on PostgreSQL (one round trip instead of four), one cached
+  // statement each on SQLite. The Idempotency-Key's row comes with them, after the reservation:
+  // a concurrent duplicate fails on its unique key having done its work, and rolls it all back.
+  await insertRows(tx.db, {
+    checkout: [checkoutRow],
+    shop_order: [orderRow],
+    order_item: [line],
+    idempotency_record: [{ user_id: buyerId, scope: SCOPE, idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now }],
+  });
   await recordAudit(tx, {
     action: 'live.order_placed', targetType: 'order', targetId: orderId, countyCode: sku.county_code,
     detail: { sessionId: s.id, itemId: item.id, flashSaleId: sale?.id ?? null, quantity: input.quantity, unitFen },
   });
-  // Last, so that a concurrent duplicate fails here, after doing its work, and rolls it all back.
-  await tx.db.insertInto('idempotency_record').values({ user_id: buyerId, scope: SCOPE, idem_key: idempotencyKey, request_hash: hash, result_id: checkoutId, created_at: now }).execute();
   return { checkoutId, stockLeft, sale: sale ? await loadSale(tx, sale.id) : null, unit: sku.unit, title: sku.title, at: now };
 }
 
