@@ -51,7 +51,7 @@ async function flash(job) {
     }
   }));
   agent.destroy();
-  return { lat, ok, soldOut, other, secs: (performance.now() - started) / 1000, okSecs: (lastOk - started) / 1000 };
+  return { lat, ok, soldOut, other, secs: (performance.now() - started) / 1000, okSecs: ok ? (lastOk - started) / 1000 : 0 };
 }
 
 async function checkout(job) {

@@ -62,7 +62,7 @@ export async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuId
   const oversold = Math.max(0, sold - stockEach * skuIds.length);
   // Orders per second until the last unit sold: after that every answer is a sold-out, and
   // dividing by the whole run would measure the sold-out answers instead.
-  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok / okSecs).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  server CPU ${cpuPerRequest.toFixed(0)} µs/req  orders ${ok} (last at ${(okSecs * 1000).toFixed(0)} ms)  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
+  console.log(`flash ${label.padEnd(18)} ${requests} req c=${concurrency}  ${(ok ? ok / okSecs : 0).toFixed(0).padStart(6)} orders/s  ${(soldOut / secs).toFixed(0).padStart(6)} sold-out/s  p50 ${pct(lat, 50)} ms  p99 ${pct(lat, 99)} ms  server CPU ${cpuPerRequest.toFixed(0)} µs/req  orders ${ok} (last at ${(okSecs * 1000).toFixed(0)} ms)  sold-out ${soldOut}  other ${other}  oversold ${oversold}`);
 }
 
 /**
@@ -70,9 +70,9 @@ export async function flashSale(t: TestApp, base: string, buyers: Buyer[], skuId
  * answer when the load generator is not the limit. Checks afterwards that the SKUs' stock
  * never went below zero and that stock + sold = what they started with.
  */
-export async function flashSaleWrk(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, seconds: number, label: string) {
+export async function flashSaleWrk(t: TestApp, base: string, buyers: Buyer[], skuIds: string[], stockEach: number, seconds: number, label: string, connections = 100) {
   const cpu0 = process.cpuUsage();
-  const r = await wrkCheckouts(base, buyers, skuIds, seconds);
+  const r = await wrkCheckouts(base, buyers, skuIds, seconds, connections);
   const cpu = process.cpuUsage(cpu0);
   const answers = r.ok + r.soldOut + r.other;
   // Requests wrk left in flight when it stopped may still commit: let them, then read both
@@ -85,7 +85,7 @@ export async function flashSaleWrk(t: TestApp, base: string, buyers: Buyer[], sk
   const sold = Number(sums.sold ?? 0);
   const left = Number(sums.left ?? 0);
   const consistent = sold + left === stockEach * skuIds.length && sold <= stockEach * skuIds.length;
-  console.log(`wrk   ${label.padEnd(24)} ${seconds} s c=100  ${(r.ok / r.secs).toFixed(0).padStart(6)} orders/s  ${(r.soldOut / r.secs).toFixed(0).padStart(6)} sold-out/s  server CPU ${((cpu.user + cpu.system) / answers).toFixed(0)} µs/req  orders ${r.ok}  sold-out ${r.soldOut}  other ${r.other}  stock+sold=initial ${consistent ? 'yes' : `NO (sold ${sold}, left ${left})`}`);
+  console.log(`wrk   ${label.padEnd(24)} ${seconds} s c=${connections}  ${(r.ok / r.secs).toFixed(0).padStart(6)} orders/s  ${(r.soldOut / r.secs).toFixed(0).padStart(6)} sold-out/s  server CPU ${answers ? ((cpu.user + cpu.system) / answers).toFixed(0) : '-'} µs/req  orders ${r.ok}  sold-out ${r.soldOut}  other ${r.other}  stock+sold=initial ${consistent ? 'yes' : `NO (sold ${sold}, left ${left})`}`);
 }
 
 /** A fresh app listening on loopback, a supplier with a big SKU, and 100 buyers. */

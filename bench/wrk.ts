@@ -61,7 +61,8 @@ export async function wrkCheckouts(base: string, buyers: WrkBuyer[], skuIds: str
       child.stdout.on('data', (d) => { text += d; });
       child.stderr.on('data', (d) => { text += d; });
       child.on('error', reject);
-      child.on('exit', () => resolve(text));
+      // 'close', not 'exit': the output may still be unread when the process exits.
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}:\n${text}`))));
     });
     const m = /RESULT (\d+) (\d+) (\d+) (\d+)/.exec(out);
     if (!m) throw new Error(`wrk printed no result:\n${out}`);

@@ -204,7 +204,7 @@ export async function loginWithSms(ctx: Ctx, input: { phone: string; code: strin
 }
 
 export async function resolveSession(deps: Deps, token: string): Promise<ResolvedSession | null> {
-  const started = Date.now();
+  const started = performance.now();
   const cached = cachedSession(deps, token, started);
   if (cached) return cached;
   const row = await repo.findSessionWithGrants(deps.db, sha256(token));
@@ -214,14 +214,15 @@ export async function resolveSession(deps: Deps, token: string): Promise<Resolve
     await deps.db.updateTable('user_session').set({ last_seen_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
   const session = { actor: { userId: row.user_id, name: row.name, phone: row.phone, sessionId: row.id, grants: row.grants }, csrfToken: row.csrf_token };
-  keepSession(deps, token, session, Date.parse(row.expires_at), started);
+  keepSession(deps, token, session, started, Date.parse(row.expires_at) - now.getTime());
   return session;
 }
 
 export async function logout(ctx: Ctx): Promise<void> {
   if (!ctx.actor) return;
-  forgetSessions(ctx.deps);
+  forgetSessions(ctx.deps, ctx.actor.userId);
   await ctx.db.updateTable('user_session').set({ revoked_at: nowIso() }).where('id', '=', ctx.actor.sessionId).execute();
+  forgetSessions(ctx.deps, ctx.actor.userId);
 }
 
 export async function listSessions(ctx: Ctx) {
@@ -248,7 +249,7 @@ export async function revokeSession(ctx: Ctx, sessionId: string): Promise<void> 
     .where('user_id', '=', ctx.actor!.userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  forgetSessions(ctx.deps);
+  forgetSessions(ctx.deps, ctx.actor!.userId);
   if (Number(res.numUpdatedRows) !== 1) throw notFound('Session');
 }
 
@@ -262,12 +263,13 @@ export async function changePassword(ctx: Ctx, input: { currentPassword?: string
   }
   const hash = await hashPassword(ctx.deps, input.newPassword);
   await inTransaction(ctx, async (tx) => {
-    forgetSessions(ctx.deps);
+    forgetSessions(ctx.deps, user.id);
     await tx.db.updateTable('app_user').set({ password_hash: hash }).where('id', '=', user.id).execute();
     // Every other session signs out: a changed password is often a response to a stolen one.
     await tx.db.updateTable('user_session').set({ revoked_at: nowIso() }).where('user_id', '=', user.id).where('id', '!=', ctx.actor!.sessionId).where('revoked_at', 'is', null).execute();
     await recordAudit(tx, { action: 'account.password_changed', targetType: 'user', targetId: user.id });
   });
+  forgetSessions(ctx.deps, user.id); // committed now
 }
 
 function regionName(ctx: Ctx, prefix: string): string {
@@ -351,7 +353,7 @@ export async function listUsers(ctx: Ctx, q: { phone?: string | undefined; role?
 }
 
 export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; regionPrefix?: string | undefined; supplierId?: string | undefined }) {
-  return inTransaction(ctx, async (tx) => {
+  const granted = await inTransaction(ctx, async (tx) => {
     const user = await repo.findUserById(tx.db, userId);
     if (!user) throw notFound('User');
     let prefix = input.regionPrefix ?? '';
@@ -386,11 +388,13 @@ export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; r
       throw new AppError(409, 'role_exists', 'This person already holds that role there');
     }
     const id = newId('roleGrant');
-    forgetSessions(ctx.deps);
+    forgetSessions(ctx.deps, userId);
     await tx.db.insertInto('role_grant').values({ id, user_id: userId, role: input.role, region_prefix: prefix, supplier_id: supplierId, granted_by: ctx.actor!.userId, created_at: nowIso() }).execute();
     await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: userId, countyCode: prefix || null, detail: { role: input.role, regionPrefix: prefix, supplierId } });
     return { id };
   });
+  forgetSessions(ctx.deps, userId); // committed now
+  return granted;
 }
 
 export async function revokeRole(ctx: Ctx, userId: string, grantId: string) {
@@ -405,10 +409,11 @@ export async function revokeRole(ctx: Ctx, userId: string, grantId: string) {
     if (grant.role === 'center_admin' && userId === ctx.actor!.userId) {
       throw new AppError(409, 'cannot_revoke_own_admin', 'You cannot remove your own administrator role; ask another administrator');
     }
-    forgetSessions(ctx.deps);
+    forgetSessions(ctx.deps, userId);
     await tx.db.deleteFrom('role_grant').where('id', '=', grantId).execute();
     await recordAudit(tx, { action: 'role.revoked', targetType: 'user', targetId: userId, countyCode: grant.region_prefix || null, detail: { role: grant.role, regionPrefix: grant.region_prefix, supplierId: grant.supplier_id } });
   });
+  forgetSessions(ctx.deps, userId); // committed now
 }
 
 /**

@@ -9,32 +9,34 @@ import type { ResolvedSession } from '../../platform/http/access.js';
  * fifth pass).
  *
  * What a cached answer may miss, and for how long:
- * - a change made through this process (sign-out, a revoked session, a changed password, a role
- *   granted or taken away) calls `forgetSessions`: the cache is emptied and nothing is kept for
- *   the next second, so the change applies to the very next request once its transaction has
- *   committed (within that second, as every write transaction here does);
+ * - a change made through this process to a person's sessions or roles (sign-out, a revoked
+ *   session, a changed password, a role granted or taken away) calls `forgetSessions` for that
+ *   person twice: when it writes, and again once its transaction has committed. Each call drops
+ *   the person's entries and keeps none for them for the next second, so no look-up that read
+ *   the old state, before the commit, is kept: the change applies to the very next request;
  * - a change made through another server process reaches this one within SESSION_CACHE_MS;
  * - a session never outlives its expiry: an entry is kept until then at the latest.
  * Only sessions that resolved are kept; an unknown or revoked token is looked up every time.
+ * Times are `performance.now()`, so a step of the wall clock cannot stretch an entry's life.
  */
 export const SESSION_CACHE_MS = 1000;
 /** Bounds the memory: when full, the oldest entries go first. */
 const MAX_ENTRIES = 10_000;
 
 interface Entry { until: number; session: ResolvedSession }
-interface Cache { entries: Map<string, Entry>; quietUntil: number }
+interface Cache { entries: Map<string, Entry>; quietUntil: Map<string, number> }
 
 // One cache per app: tests build many apps in one process, each on its own database.
 const caches = new WeakMap<Deps, Cache>();
 
 function cacheOf(deps: Deps): Cache {
   let cache = caches.get(deps);
-  if (!cache) caches.set(deps, (cache = { entries: new Map(), quietUntil: 0 }));
+  if (!cache) caches.set(deps, (cache = { entries: new Map(), quietUntil: new Map() }));
   return cache;
 }
 
 /** The session resolved for this cookie token within the last second, if any. */
-export function cachedSession(deps: Deps, token: string, now: number): ResolvedSession | undefined {
+export function cachedSession(deps: Deps, token: string, now = performance.now()): ResolvedSession | undefined {
   const cache = caches.get(deps);
   const hit = cache?.entries.get(token);
   if (!hit) return undefined;
@@ -43,26 +45,43 @@ export function cachedSession(deps: Deps, token: string, now: number): ResolvedS
   return undefined;
 }
 
-/** Keeps a resolved session for up to SESSION_CACHE_MS, and never past `expiresAt` (ms). */
-export function keepSession(deps: Deps, token: string, session: ResolvedSession, expiresAt: number, now: number): void {
+/**
+ * Keeps a resolved session for up to SESSION_CACHE_MS and never past its expiry. `startedAt`
+ * is when the look-up began (`performance.now()`); `expiresInMs` is what the session had left.
+ * The session is frozen: every request with this cookie shares the one object.
+ */
+export function keepSession(deps: Deps, token: string, session: ResolvedSession, startedAt: number, expiresInMs: number): void {
   const cache = cacheOf(deps);
-  if (now < cache.quietUntil) return;
+  // Compared with when the look-up began: one that began before a write committed and ended
+  // long after it still read the old state.
+  if (startedAt < (cache.quietUntil.get(session.actor.userId) ?? -Infinity)) return;
   if (cache.entries.size >= MAX_ENTRIES) {
     for (const key of cache.entries.keys()) {
       cache.entries.delete(key);
       if (cache.entries.size < MAX_ENTRIES * 0.9) break;
     }
   }
-  cache.entries.set(token, { until: Math.min(now + SESSION_CACHE_MS, expiresAt), session });
+  for (const grant of session.actor.grants) Object.freeze(grant);
+  Object.freeze(session.actor.grants);
+  Object.freeze(session.actor);
+  cache.entries.set(token, { until: startedAt + Math.min(SESSION_CACHE_MS, expiresInMs), session: Object.freeze(session) });
 }
 
 /**
- * Call on any write that changes who a session is or what it may do. Empties the cache and keeps
- * nothing for SESSION_CACHE_MS: a look-up that ran while the writing transaction was still open
- * read the old state, and must not be kept.
+ * Call when a write changes who one of this person's sessions is or what it may do: once as it
+ * writes, and once after its transaction has committed. Drops the person's entries and keeps
+ * none for them for SESSION_CACHE_MS.
  */
-export function forgetSessions(deps: Deps): void {
+export function forgetSessions(deps: Deps, userId: string): void {
   const cache = cacheOf(deps);
-  cache.entries.clear();
-  cache.quietUntil = Date.now() + SESSION_CACHE_MS;
+  for (const [token, entry] of cache.entries) {
+    if (entry.session.actor.userId === userId) cache.entries.delete(token);
+  }
+  cache.quietUntil.set(userId, performance.now() + SESSION_CACHE_MS);
+  // Marks that have passed are dropped once there are many (a passed mark only still matters to
+  // a look-up slower than SESSION_CACHE_MS).
+  if (cache.quietUntil.size > MAX_ENTRIES) {
+    const now = performance.now();
+    for (const [id, until] of cache.quietUntil) if (until <= now) cache.quietUntil.delete(id);
+  }
 }

@@ -48,7 +48,8 @@ export interface CheckoutInput {
 let lastMs = -1;
 let nextTail = 0;
 export function numberWithDate(prefix: string): string {
-  const shanghai = Date.now() + SHANGHAI_OFFSET_MS;
+  // A clock stepped back keeps counting on from the last millisecond instead of repeating it.
+  const shanghai = Math.max(Date.now() + SHANGHAI_OFFSET_MS, lastMs);
   if (shanghai !== lastMs) {
     lastMs = shanghai;
     nextTail = randomInt(0, 1_000_000);

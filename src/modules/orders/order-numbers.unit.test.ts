@@ -14,7 +14,7 @@ describe('order and payment numbers', () => {
 
   it('never repeat within one process, even thousands in the same millisecond', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-27T02:00:00.000Z'));
+    vi.setSystemTime(new Date('2026-11-28T02:00:00.000Z'));
     const many = Array.from({ length: 20_000 }, () => numberWithDate(''));
     expect(new Set(many).size).toBe(many.length);
   });
@@ -23,9 +23,19 @@ describe('order and payment numbers', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const made: string[] = [];
     for (let i = 0; i < 50; i++) {
-      vi.setSystemTime(new Date(Date.UTC(2026, 10, 27, 2, 0, 0, i * 7)));
+      vi.setSystemTime(new Date(Date.UTC(2026, 10, 28, 3, 0, 0, i * 7)));
       made.push(numberWithDate(''));
     }
     expect([...made].sort()).toEqual(made);
+  });
+
+  it('a clock stepped back keeps counting on instead of repeating or going backwards', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-28T05:00:00.000Z'));
+    const first = numberWithDate('');
+    vi.setSystemTime(new Date('2026-11-28T04:00:00.000Z')); // NTP stepped the clock back an hour
+    const second = numberWithDate('');
+    expect(second > first).toBe(true);
+    expect(second.slice(0, 16)).toBe(first.slice(0, 16)); // still the millisecond it had reached
   });
 });
