@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { expireCheckouts } from './checkout.service.js';
@@ -181,6 +181,29 @@ describe('checkout', () => {
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expectProblem(await checkout(b.client, { ...body, items: [{ skuId: sku, quantity: 3 }] }, k), 422, 'idempotency_key_reused');
+  });
+
+  it('an order number another process made in the same millisecond: placed again under new numbers, not refused', async () => {
+    const b = await buyerWithAddress();
+    const sku = await product(supA, 10);
+    // Hold the clock on one millisecond: the numbers then count up by one (payment, then order).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000);
+      const first = await checkout(b.client, { items: [{ skuId: sku, quantity: 1 }], addressId: b.addressId });
+      expect(first.status).toBe(201);
+      const firstNo: string = first.body.orders[0].orderNo;
+      const plus = (n: string, k: number) => n.slice(0, -6) + String((Number(n.slice(-6)) + k) % 1_000_000).padStart(6, '0');
+      // The next checkout's order number would be the first's + 2: "another process" already took it.
+      await t.deps.db.updateTable('shop_order').set({ order_no: plus(firstNo, 2) }).where('id', '=', first.body.orders[0].id).execute();
+      const second = await checkout(b.client, { items: [{ skuId: sku, quantity: 1 }], addressId: b.addressId });
+      expect(second.status).toBe(201);
+      expect(second.body.orders[0].orderNo).toBe(plus(firstNo, 4)); // the retry's numbers
+      expect(await stockOf(sku)).toBe(8); // the failed attempt reserved nothing
+      expect(await t.deps.db.selectFrom('shop_order').select('id').where('order_no', '=', plus(firstNo, 2)).execute()).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the per-buyer purchase limit, also under concurrency', async () => {
