@@ -65,6 +65,9 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
   // about 15 % (docs/benchmarks.md, fifth pass). Durability is unchanged: a commit is in the
   // WAL, synced, before it returns.
   sqlite.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
+  // A WAL that grew past the mark (a long reader, such as a backup, holds checkpoints back) is
+  // cut back to 64 MB when it is next reset, rather than keeping its largest size on disk.
+  sqlite.pragma(`journal_size_limit = ${SQLITE_WAL_LIMIT_BYTES}`);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
@@ -75,6 +78,8 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
 
 /** WAL pages between automatic checkpoints (10,000 × 4 KiB ≈ 40 MB; SQLite's default is 1,000). */
 export const SQLITE_CHECKPOINT_PAGES = 10_000;
+/** The size a reset WAL file is cut back to. */
+export const SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** A statement sent this many times on a pool is given a name (see namingHotStatements). */
 const HOT_AFTER = 3;

@@ -52,12 +52,13 @@ describe('group commit (SQLite)', () => {
 });
 
 describe('SQLite connection settings', () => {
-  it('is durable (WAL, synchronous=FULL), checks foreign keys, and checkpoints every 10,000 pages', async () => {
+  it('is durable (WAL, synchronous=FULL), checks foreign keys, checkpoints every 10,000 pages and cuts the WAL back to 64 MB', async () => {
     const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(h.db)).rows[0] as object)[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(2); // 2 = FULL: the WAL is synced at every commit
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('wal_autocheckpoint')).toBe(SQLITE_CHECKPOINT_PAGES);
     expect(SQLITE_CHECKPOINT_PAGES).toBe(10_000);
+    expect(await pragma('journal_size_limit')).toBe(64 * 1024 * 1024);
   });
 });
