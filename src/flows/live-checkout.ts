@@ -7,7 +7,7 @@ import { insertRows } from '../platform/db/prepared.js';
 import { maskName } from '../platform/mask.js';
 import { bizDate, nowIso } from '../platform/time.js';
 import { recordAudit } from '../modules/audit/index.js';
-import { checkoutQueries, earlierCheckout, getCheckout, isNumberClash, numberWithDate, quoteShipping, requestHash } from '../modules/orders/index.js';
+import { checkoutQueries, earlierCheckout, getCheckout, numberWithDate, onceMoreOnNumberClash, quoteShipping, requestHash } from '../modules/orders/index.js';
 import type { CheckoutTable, OrderItemTable, ShopOrderTable } from '../modules/orders/orders.tables.js';
 import { regionLabel } from '../modules/regions/index.js';
 // The room's own files rather than the live module's index: this flow is the room's buying half.
@@ -69,27 +69,23 @@ export async function placeLiveCheckout(ctx: Ctx, sessionId: string, input: Live
   const left = sale ? sale.stock_left : item.stock_left;
   if (left === 0) throw soldOut(0);
 
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const placed = await inTransaction(ctx, (tx) => placeInTransaction(tx, s, item, sale, input, idempotencyKey, hashOf()));
-      // After commit: the ticker, and the stock viewers see.
-      const rt = ctx.deps.realtime;
-      rt.publish(liveRoom(s.id), { type: 'order', data: { buyerLabel: maskName(ctx.actor!.name || '买家'), quantity: input.quantity, unit: placed.unit, title: placed.title, at: placed.at } });
-      if (placed.sale) rt.publish(liveRoom(s.id), flashSaleEvent(placed.sale));
-      else rt.publish(liveRoom(s.id), { type: 'stock', data: { items: [{ itemId: item.id, stockLeft: placed.stockLeft }] } });
-      return { replayed: false, checkout: await getCheckout(ctx, placed.checkoutId) };
-    } catch (err) {
-      // A concurrent request with the same key committed first; ours rolled back. Answer with its result.
-      const code = String((err as { code?: unknown }).code ?? '');
-      if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
-        const other = await replay();
-        if (other) return other;
-      }
-      // Another process made the same order or payment number in the same millisecond: ours
-      // rolled back whole, so it runs again under new numbers.
-      if (attempt === 1 && isNumberClash(err) && !ctx.db.isTransaction) continue;
-      throw err;
+  try {
+    // Once more under new numbers if another process took this order's number (see numberWithDate).
+    const placed = await onceMoreOnNumberClash(ctx, () => inTransaction(ctx, (tx) => placeInTransaction(tx, s, item, sale, input, idempotencyKey, hashOf())));
+    // After commit: the ticker, and the stock viewers see.
+    const rt = ctx.deps.realtime;
+    rt.publish(liveRoom(s.id), { type: 'order', data: { buyerLabel: maskName(ctx.actor!.name || '买家'), quantity: input.quantity, unit: placed.unit, title: placed.title, at: placed.at } });
+    if (placed.sale) rt.publish(liveRoom(s.id), flashSaleEvent(placed.sale));
+    else rt.publish(liveRoom(s.id), { type: 'stock', data: { items: [{ itemId: item.id, stockLeft: placed.stockLeft }] } });
+    return { replayed: false, checkout: await getCheckout(ctx, placed.checkoutId) };
+  } catch (err) {
+    // A concurrent request with the same key committed first; ours rolled back. Answer with its result.
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+      const other = await replay();
+      if (other) return other;
     }
+    throw err;
   }
 }
 

@@ -44,7 +44,7 @@ export interface CheckoutInput {
  * Within a millisecond this process counts up from a random start, so its own numbers never
  * clash; two processes clash only by picking overlapping six digits in the same millisecond:
  * the unique index refuses the later one and the checkout is placed again under new numbers
- * (isNumberClash).
+ * (onceMoreOnNumberClash).
  */
 let lastMs = -1;
 let nextTail = 0;
@@ -126,30 +126,41 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   // written last in the transaction, refuses a replay (even a concurrent one) by its unique
   // index. Any refusal is checked against an earlier checkout under this key before it is
   // answered, so a replay gets the first result, never a second checkout nor a new error.
-  for (let attempt = 1; ; attempt++) {
-    try {
+  try {
+    const placed = await onceMoreOnNumberClash(ctx, async () => {
       const requestHashHex = hashOf(); // before the transaction: on SQLite a batch of them runs one at a time
-      const placed = (oneStatement(ctx, input, reads) && await placeInOneStatement(ctx, input, reads, idempotencyKey, requestHashHex))
+      return (oneStatement(ctx, input, reads) && await placeInOneStatement(ctx, input, reads, idempotencyKey, requestHashHex))
         || await inTransaction(ctx, (tx) => placeInTransaction(tx, input, reads, idempotencyKey, requestHashHex));
-      // Answer from the rows just written: no second round of reads on the hot path.
-      return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
-    } catch (err) {
-      const code = String((err as { code?: unknown }).code ?? '');
-      if (err instanceof AppError || code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
-        const earlier = await replay();
-        if (earlier) return earlier;
-      }
-      // Another process made the same order or payment number in the same millisecond: nothing
-      // was written, so place it again under new numbers (outside a caller's transaction, which
-      // the failed statement has spoilt on PostgreSQL).
-      if (attempt === 1 && isNumberClash(err) && !ctx.db.isTransaction) continue;
-      throw err;
+    });
+    // Answer from the rows just written: no second round of reads on the hot path.
+    return { replayed: false, checkout: { ...checkoutView(placed.checkout), orders: buildOrderViews(ctx, placed.orders, placed.items, placed.suppliers) } };
+  } catch (err) {
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (err instanceof AppError || code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+      const earlier = await replay();
+      if (earlier) return earlier;
     }
+    throw err;
   }
 }
 
-/** A unique-key refusal of an order number or a payment number (see numberWithDate). */
-export function isNumberClash(err: unknown): boolean {
+/**
+ * Runs a checkout's write once more when another process made the same order or payment number
+ * in the same millisecond (see numberWithDate): nothing of it was written, and the second run
+ * makes new numbers. Not inside a caller's transaction, which the failed statement has spoilt
+ * on PostgreSQL.
+ */
+export async function onceMoreOnNumberClash<T>(ctx: Ctx, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isNumberClash(err) || ctx.db.isTransaction) throw err;
+    return write();
+  }
+}
+
+/** A unique-key refusal of an order number or a payment number. */
+function isNumberClash(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
   if (e.code === '23505') return e.constraint === 'shop_order_order_no_key' || e.constraint === 'checkout_payment_no_key';
   return e.code === 'SQLITE_CONSTRAINT_UNIQUE' && /shop_order\.order_no|checkout\.payment_no/.test(String(e.message));

@@ -4,7 +4,7 @@
  * payment notification does to them. Fulfilment, after-sales and settlement build on it.
  */
 export { orderRoutes, startOrderJobs } from './orders.routes.js';
-export { placeCheckout, cancelCheckout, expireCheckouts, handlePaymentEvent, getCheckout, retryLateRefunds, numberWithDate, isNumberClash, earlierCheckout, requestHash } from './checkout.service.js';
+export { placeCheckout, cancelCheckout, expireCheckouts, handlePaymentEvent, getCheckout, retryLateRefunds, numberWithDate, onceMoreOnNumberClash, earlierCheckout, requestHash } from './checkout.service.js';
 export * as checkoutQueries from './checkout.queries.js';
 export { loadVisibleOrder, orderViews, getOrder, transitionOrder } from './orders.service.js';
 export { ORDER_TRANSITIONS, canMove } from './transitions.js';

@@ -47,7 +47,7 @@ export function paymentsFor(deps: Deps): Payments {
   // never called inside a transaction (providers are called after commit), so the system
   // context's database is the right one.
   const write: Writer = (fn) => writeAlone(systemCtx(deps), fn);
-  const nonceStore = dbNonceStore(deps.db, write);
+  const nonceStore = dbNonceStore(write);
   const c = deps.config;
   let payments: Payments;
   if (c.paymentProvider === 'wechat' && c.wechatPay) {

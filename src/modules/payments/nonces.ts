@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../database.js';
 import type { Writer } from '../../context.js';
 import type { ProviderName } from './provider.js';
 
@@ -26,8 +24,8 @@ export interface NonceStore {
  */
 export const NONCE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 
-/** Nonces in the `payment_nonce` table, shared by every server process. */
-export function dbNonceStore(db: Kysely<Database>, write: Writer = (fn) => fn(db)): NonceStore {
+/** Nonces in the `payment_nonce` table, shared by every server process; `write` runs its statements (writeAlone). */
+export function dbNonceStore(write: Writer): NonceStore {
   let lastPrune = 0;
   return {
     remember: (provider, nonce, eventId, at) => write(async (db) => {

@@ -53,8 +53,8 @@ export function signSandboxNotification(secret: string, body: string, eventId: s
 
 export interface SandboxOptions {
   db: Kysely<Database>;
-  /** Runs its writes (default: on db as they are; the app passes writeAlone). */
-  write?: Writer;
+  /** Runs its writes (the app passes writeAlone). */
+  write: Writer;
   /** HMAC key of the notifications. */
   secret: string;
   nonceStore: NonceStore;
@@ -109,7 +109,7 @@ const PAYMENT_STATES: Record<SandboxPaymentTable['status'], PaymentState> = { cr
 
 export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
   const db = opts.db;
-  const write: Writer = opts.write ?? ((fn) => fn(db));
+  const write = opts.write;
   const now = opts.now ?? (() => new Date());
   const lateDelayMs = opts.lateDelayMs ?? opts.notifyDelayMs * 20;
   const retryDelays = opts.retryDelaysMs ?? [opts.notifyDelayMs, 5 * opts.notifyDelayMs, 25 * opts.notifyDelayMs].map((d) => Math.max(d, 100));

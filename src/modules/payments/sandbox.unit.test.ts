@@ -16,7 +16,7 @@ describe('sandbox notification signature', () => {
 
 describe('sandbox notification parsing', () => {
   // parseNotification touches only the nonce store, never the database.
-  const make = () => sandboxProvider({ db: null as never, secret: SECRET, nonceStore: memoryNonceStore(), notifyDelayMs: 0, now: () => NOW });
+  const make = () => sandboxProvider({ db: null as never, write: null as never, secret: SECRET, nonceStore: memoryNonceStore(), notifyDelayMs: 0, now: () => NOW });
   const paid = { id: 'EV-1', event_type: 'TRANSACTION.SUCCESS', create_time: NOW.toISOString(), resource: { out_trade_no: 'P0000001', transaction_id: 'SBX1', amount_fen: 5990, paid_at: NOW.toISOString() } };
   const refund = { id: 'EV-2', event_type: 'REFUND.FAILED', create_time: NOW.toISOString(), resource: { out_trade_no: 'P0000001', transaction_id: 'SBX1', out_refund_no: 'R1', refund_id: 'srf_1', refund_fen: 100, total_fen: 5990, at: NOW.toISOString() } };
   const code = async (p: ReturnType<typeof make>, body: string, headers: Record<string, string>) =>

@@ -60,8 +60,8 @@ function once<F extends ValidateFunction | ((doc: unknown) => string)>(key: stri
 
 export function installValidators(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? validators().strict : validators().coercing;
-    return once(`${httpPart === 'body' ? 'strict' : 'coercing'} ${JSON.stringify(schema)}`, () => ajv.compile(schema));
+    const mode = httpPart === 'body' ? 'strict' : 'coercing';
+    return once(`${mode} ${JSON.stringify(schema)}`, () => validators()[mode].compile(schema));
   });
   app.setSerializerCompiler(({ schema }) => once(`response ${JSON.stringify(schema)}`, () => fastJsonStringify(schema as Parameters<typeof fastJsonStringify>[0])));
 
