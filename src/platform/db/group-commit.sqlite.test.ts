@@ -52,7 +52,7 @@ describe('group commit (SQLite)', () => {
 });
 
 describe('SQLite connection settings', () => {
-  it('is durable (WAL, synchronous=FULL), checks foreign keys, checkpoints every 10,000 pages and cuts the WAL back to 64 MB', async () => {
+  it('is durable (WAL, synchronous=FULL), checks foreign keys, checkpoints every 10,000 pages, cuts the WAL back to 64 MB and keeps temporary files in memory', async () => {
     const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(h.db)).rows[0] as object)[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('synchronous')).toBe(2); // 2 = FULL: the WAL is synced at every commit
@@ -60,5 +60,6 @@ describe('SQLite connection settings', () => {
     expect(await pragma('wal_autocheckpoint')).toBe(SQLITE_CHECKPOINT_PAGES);
     expect(SQLITE_CHECKPOINT_PAGES).toBe(10_000);
     expect(await pragma('journal_size_limit')).toBe(64 * 1024 * 1024);
+    expect(await pragma('temp_store')).toBe(2); // 2 = MEMORY: the savepoints' sub-journal
   });
 });
