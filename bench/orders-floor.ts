@@ -62,6 +62,7 @@ function sqliteFloor(env: Awaited<ReturnType<typeof setup>>, skuIds: string[]) {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON'); // as the app has it
+  db.pragma('temp_store = MEMORY');
   const buyer = db.prepare('select id, user_id, region_code from buyer_address limit 1').get() as { id: string; user_id: string; region_code: string };
   const insert = (table: string, n: number) => db.prepare(`insert into ${table} values (${Array.from({ length: n }, () => '?').join(', ')})`);
   const st = {
