@@ -17,6 +17,7 @@ import { quoteShipping } from './shipping.js';
 import type { CheckoutTable, OrderItemTable, OrderSource, ShopOrderTable } from './orders.tables.js';
 import { buildOrderViews, orderViews } from './orders.service.js';
 import * as q from './checkout.queries.js';
+import { writeInBatch } from './checkout-batch.js';
 import { insertRows, type StatementValue } from '../../platform/db/prepared.js';
 
 const MAX_LINES = 50;
@@ -213,6 +214,8 @@ function oneStatement(ctx: Ctx, input: CheckoutInput, reads: q.CheckoutRead[]): 
 async function placeInOneStatement(ctx: Ctx, input: CheckoutInput, reads: q.CheckoutRead[], idempotencyKey: string, requestHashHex: string) {
   const plan = await planCheckout(ctx, input, reads);
   const written = checkoutRows(ctx, input, plan, (line) => q.reservedStockAfter(line), idempotencyKey, requestHashHex);
+  // Without a cart to empty it may share one statement with the checkouts arriving with it.
+  if (!input.fromCart && await writeInBatch(ctx.deps, { tables: written.tables, lines: input.items, now: plan.now })) return written.placed;
   try {
     const reservations = q.reservationClauses(input.items, plan.now);
     await insertRows(ctx.deps.db, written.tables, input.fromCart ? q.withCartEmptied(reservations, ctx.actor!.userId, input.items.map((l) => l.skuId)) : reservations);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestApp, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
+import { createTestApp, DB, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { expireCheckouts } from './checkout.service.js';
+import { batchCounts } from './checkout-batch.js';
 
 let t: TestApp;
 let op: MadeUser;
@@ -144,6 +145,56 @@ describe('checkout', () => {
     expect(await stockOf(sku)).toBe(0);
     const sold = await t.deps.db.selectFrom('order_item').select((eb) => eb.fn.sum<number>('quantity').as('q')).where('sku_id', '=', sku).executeTakeFirstOrThrow();
     expect(Number(sold.q)).toBe(5);
+  });
+
+  const movementsOf = async (skuId: string) => (await t.deps.db.selectFrom('stock_movement').select(['stock_after', 'delta']).where('sku_id', '=', skuId).where('reason', 'like', 'reserved:%').execute());
+
+  it('stock movements of racing buyers step down one unit at a time, each order its own', async () => {
+    const sku = await product(supA, 5);
+    const buyers = await Promise.all(Array.from({ length: 12 }, () => buyerWithAddress()));
+    const results = await Promise.all(buyers.map((b) => checkout(b.client, { items: [{ skuId: sku, quantity: 1 }], addressId: b.addressId })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect((await movementsOf(sku)).map((m) => m.stock_after).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it.runIf(DB === 'postgres')('on PostgreSQL, checkouts arriving together share one statement, and each records its own stock after', async () => {
+    const sku = await product(supA, 100);
+    const other = await product(supA2, 100);
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => buyerWithAddress()));
+    const before = batchCounts(t.deps);
+    const results = await Promise.all(buyers.map((b, i) => checkout(b.client, { items: [{ skuId: i % 4 === 0 ? other : sku, quantity: 2 }], addressId: b.addressId })));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const after = batchCounts(t.deps);
+    expect(after.batches).toBeGreaterThan(before.batches);
+    expect(after.checkouts - before.checkouts).toBeGreaterThan(1);
+    expect([await stockOf(sku), await stockOf(other)]).toEqual([70, 90]);
+    // As if placed one after another: 98, 96, … for one SKU, 98, 96, … for the other.
+    expect((await movementsOf(sku)).map((m) => m.stock_after).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_v, i) => 70 + 2 * i));
+    expect((await movementsOf(other)).map((m) => m.stock_after).sort((a, b) => a - b)).toEqual([90, 92, 94, 96, 98]);
+    // Every checkout has its own order, item and Idempotency-Key row.
+    const ids = results.map((r) => r.body.id as string);
+    expect(new Set(ids).size).toBe(20);
+    const orders = await t.deps.db.selectFrom('shop_order').innerJoin('order_item', 'order_item.order_id', 'shop_order.id').select(['shop_order.checkout_id', 'order_item.quantity']).where('shop_order.checkout_id', 'in', ids).execute();
+    expect(orders).toHaveLength(20);
+    expect(Number((await t.deps.db.selectFrom('idempotency_record').select((eb) => eb.fn.countAll().as('n')).where('result_id', 'in', ids).executeTakeFirstOrThrow()).n)).toBe(20);
+  });
+
+  it.runIf(DB === 'postgres')('on PostgreSQL, a batch that cannot be served whole writes nothing, and each checkout is then placed or refused on its own', async () => {
+    const scarce = await product(supA, 3);
+    const ample = await product(supA2, 50);
+    const buyers = await Promise.all(Array.from({ length: 10 }, () => buyerWithAddress()));
+    const before = batchCounts(t.deps);
+    // Five want the scarce SKU (3 left), five the ample one: a batch of all ten is refused.
+    const results = await Promise.all(buyers.map((b, i) => checkout(b.client, { items: [{ skuId: i % 2 ? scarce : ample, quantity: 1 }], addressId: b.addressId })));
+    const scarceAnswers = results.filter((_r, i) => i % 2).map((r) => r.status).sort();
+    expect(scarceAnswers).toEqual([201, 201, 201, 409, 409]);
+    expect(results.filter((_r, i) => i % 2 === 0).map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'sold_out')).toBe(true);
+    expect([await stockOf(scarce), await stockOf(ample)]).toEqual([0, 45]);
+    expect((await movementsOf(scarce)).map((m) => m.stock_after).sort()).toEqual([0, 1, 2]);
+    expect((await movementsOf(ample)).map((m) => m.stock_after).sort()).toEqual([45, 46, 47, 48, 49]);
+    // Whatever was batched was written whole: no checkout was counted twice.
+    expect(batchCounts(t.deps).checkouts - before.checkouts).toBeLessThanOrEqual(10);
   });
 
   it('a checkout whose second line lacks the stock writes nothing: the first line keeps its units, and the buyer hears what is left', async () => {
