@@ -1,6 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../database.js';
+import { dialectOf } from '../../platform/db/connect.js';
 import { preparedQuery, StatementValue, type LeadingClauses } from '../../platform/db/prepared.js';
+import { batchedRead } from '../../platform/db/read-batch.js';
 import type { ShippingPolicyTable } from './orders.tables.js';
 
 /**
@@ -39,7 +41,7 @@ export const skuForCheckout = preparedQuery((db: Kysely<Database>, p: { skuId: s
  * reads answers sold-out buyers without a write; the reservation in the transaction stays the
  * authority. One statement instead of four matters on PostgreSQL, where each is a round trip.
  */
-const readsFor = (db: Db, p: { addressId: string; userId: string }) =>
+const readsFor = (db: Db, p: { addressId: string | Expression<string>; userId: string | Expression<string> }) =>
   skusWithProduct(db)
     .leftJoin('buyer_address', (j) => j.on('buyer_address.id', '=', p.addressId).on('buyer_address.user_id', '=', p.userId).on('buyer_address.deleted_at', 'is', null))
     .leftJoin('shipping_policy', 'shipping_policy.supplier_id', 'product.supplier_id')
@@ -55,9 +57,30 @@ const readsFor = (db: Db, p: { addressId: string; userId: string }) =>
 const readsForOne = preparedQuery((db: Kysely<Database>, p: { skuId: string; addressId: string; userId: string }) => readsFor(db, p).where('sku.id', '=', p.skuId));
 export type CheckoutRead = NonNullable<Awaited<ReturnType<typeof readsForOne.first>>>;
 
+/**
+ * The same read for many one-SKU checkouts at once, on PostgreSQL: one row per (key, SKU) found,
+ * `n` saying which key (1-based) it answers. See readsInBatches.
+ */
+const readsForMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[]; addressIds: string[]; userIds: string[] }) =>
+  db.selectFrom(sql<{ sku_id: string; address_id: string; user_id: string; n: number }>`unnest(${p.skuIds}::text[], ${p.addressIds}::text[], ${p.userIds}::text[]) with ordinality`
+    .as<'want'>(sql`"want"("sku_id", "address_id", "user_id", "n")`))
+    .innerJoinLateral((eb) => readsFor(eb as unknown as Db, { addressId: eb.ref('want.address_id'), userId: eb.ref('want.user_id') }).where('sku.id', '=', eb.ref('want.sku_id')).as('r'), (join) => join.onTrue())
+    .select('want.n')
+    .selectAll('r'));
+
+/** One-SKU checkout reads of the same event-loop turn, as one statement (platform/db/read-batch.ts). */
+const readsInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; addressId: string; userId: string }[]) => {
+  const rows = await readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) });
+  const answers: CheckoutRead[][] = keys.map(() => []);
+  for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
+  return answers;
+});
+
 /** The rows of `readsFor` for these SKUs (missing SKUs have no row). */
 export async function checkoutReads(db: Db, skuIds: string[], addressId: string, userId: string): Promise<CheckoutRead[]> {
   if (skuIds.length !== 1) return readsFor(db, { addressId, userId }).where('sku.id', 'in', skuIds).execute();
+  // Outside a transaction PostgreSQL reads in batches; SQLite has no round trips to save.
+  if (!db.isTransaction && dialectOf(db) === 'postgres') return readsInBatches(db as Kysely<Database>, { skuId: skuIds[0]!, addressId, userId });
   const row = await readsForOne.first(db, { skuId: skuIds[0]!, addressId, userId });
   return row ? [row] : [];
 }
@@ -128,3 +151,27 @@ export const countPurchase = preparedQuery((db: Kysely<Database>, p: { userId: s
 
 export const idempotencyRecord = preparedQuery((db: Kysely<Database>, p: { userId: string; scope: string; key: string }) =>
   db.selectFrom('idempotency_record').selectAll().where('user_id', '=', p.userId).where('scope', '=', p.scope).where('idem_key', '=', p.key));
+
+const idempotencyRecordsMany = preparedQuery((db: Kysely<Database>, p: { userIds: string[]; scopes: string[]; keys: string[] }) =>
+  db.selectFrom(sql<{ user_id: string; scope: string; idem_key: string; n: number }>`unnest(${p.userIds}::text[], ${p.scopes}::text[], ${p.keys}::text[]) with ordinality`
+    .as<'want'>(sql`"want"("user_id", "scope", "idem_key", "n")`))
+    .innerJoin('idempotency_record', (join) => join.onRef('idempotency_record.user_id', '=', 'want.user_id').onRef('idempotency_record.scope', '=', 'want.scope').onRef('idempotency_record.idem_key', '=', 'want.idem_key'))
+    .select('want.n')
+    .selectAll('idempotency_record'));
+
+const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { userId: string; scope: string; key: string }[]) => {
+  const rows = await idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) });
+  const answers: Database['idempotency_record'][][] = keys.map(() => []);
+  for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
+  return answers;
+});
+
+/**
+ * The Idempotency-Key's record, read from committed data: every sold-out answer asks it (a
+ * replay of a checkout that took the last units gets that checkout), so on PostgreSQL the
+ * look-ups of one event-loop turn go as one statement.
+ */
+export async function committedIdempotencyRecord(db: Kysely<Database>, p: { userId: string; scope: string; key: string }) {
+  if (dialectOf(db) === 'postgres') return (await idempotencyInBatches(db, p))[0];
+  return idempotencyRecord.first(db, p);
+}

@@ -365,7 +365,7 @@ function checkoutRows(ctx: Ctx, input: CheckoutInput, plan: Plan, stockAfter: (l
  * with a different request is refused. Read from committed data, outside any transaction.
  */
 export async function earlierCheckout(ctx: Ctx, scope: string, idempotencyKey: string, hashOf: () => string) {
-  const rec = await q.idempotencyRecord.first(ctx.deps.db, { userId: ctx.actor!.userId, scope, key: idempotencyKey });
+  const rec = await q.committedIdempotencyRecord(ctx.deps.db, { userId: ctx.actor!.userId, scope, key: idempotencyKey });
   if (!rec) return null;
   if (rec.request_hash !== hashOf()) {
     throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different order; use a new key for a new order');

@@ -157,6 +157,27 @@ describe('checkout', () => {
     expect((await movementsOf(sku)).map((m) => m.stock_after).sort()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('checkouts arriving together each hear their own answer: placed, not their address, not on sale, sold out', async () => {
+    const [a, b, c, d] = await Promise.all([buyerWithAddress(), buyerWithAddress(), buyerWithAddress(), buyerWithAddress()]);
+    const sku = await product(supA, 10, 1280);
+    const gone = await product(supA, 0);
+    const [placed, foreign, unknown, soldOut] = await Promise.all([
+      checkout(a.client, { items: [{ skuId: sku, quantity: 1 }], addressId: a.addressId }),
+      checkout(b.client, { items: [{ skuId: sku, quantity: 1 }], addressId: a.addressId }),
+      checkout(c.client, { items: [{ skuId: 'sku_unknown', quantity: 1 }], addressId: c.addressId }),
+      checkout(d.client, { items: [{ skuId: gone, quantity: 1 }], addressId: d.addressId }),
+    ]);
+    expect(placed.status).toBe(201);
+    expect(placed.body.totalFen).toBe(1280 + placed.body.orders[0].shippingFen);
+    expect(placed.body.orders[0].recipient.name).toBe('张三');
+    expectProblem(foreign, 422, 'validation_failed');
+    expect(foreign.body.errors[0].pointer).toBe('/body/addressId');
+    expectProblem(unknown, 422, 'validation_failed');
+    expect(unknown.body.errors[0].pointer).toBe('/body/items/0/skuId');
+    expectProblem(soldOut, 409, 'sold_out');
+    expect(await stockOf(sku)).toBe(9);
+  });
+
   it.runIf(DB === 'postgres')('on PostgreSQL, checkouts arriving together share one statement, and each records its own stock after', async () => {
     const sku = await product(supA, 100);
     const other = await product(supA2, 100);
