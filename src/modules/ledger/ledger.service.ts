@@ -221,6 +221,16 @@ export async function postEntry(ctx: Ctx, input: EntryInput): Promise<EntryView 
         if (savepoint) await sql`release savepoint ledger_post`.execute(tx.db);
         return { ...view, replayed: true };
       }
+      const postings = accounts.map((a, i) => ({
+        id: newId('ledgerPosting'), entry_id: entry.id, account_id: a.id, county_code: input.countyCode,
+        biz_date: entry.biz_date, amount_fen: input.lines[i]!.amountFen,
+      }));
+      await repo.insertPostings(tx.db, postings);
+      // The guarded balances last: their rows are shared by every payment of the county (its
+      // service fee, a supplier's payable), and on PostgreSQL each is locked from its update to
+      // the commit. Written first they were held through the postings and the caller's audit
+      // rows, and a checkout's paid notifications queued behind one another (docs/benchmarks.md,
+      // sixth pass). A refusal still undoes the postings with everything else.
       for (const [accountId, delta] of guarded) {
         if (!(await repo.applyGuardedDelta(tx.db, accountId, delta))) {
           const a = accounts.find((x) => x.id === accountId)!;
@@ -230,11 +240,6 @@ export async function postEntry(ctx: Ctx, input: EntryInput): Promise<EntryView 
             [], { accountId, accountKind: a.kind, partyId: a.party_id || null, balanceFen: now?.balance_fen ?? 0, requiredFen: -delta });
         }
       }
-      const postings = accounts.map((a, i) => ({
-        id: newId('ledgerPosting'), entry_id: entry.id, account_id: a.id, county_code: input.countyCode,
-        biz_date: entry.biz_date, amount_fen: input.lines[i]!.amountFen,
-      }));
-      await repo.insertPostings(tx.db, postings);
       if (savepoint) await sql`release savepoint ledger_post`.execute(tx.db);
       // The view from what was just written: a payment posts one entry per checkout, and reading
       // it back was one more round trip on every one.

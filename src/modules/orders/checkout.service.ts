@@ -499,13 +499,14 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
       }
       const orders = await tx.db.updateTable('shop_order').set({ status: 'paid', paid_at: event.paidAt, updated_at: now })
         .where('checkout_id', '=', c.id).where('status', '=', 'pending_payment').returning(['id', 'supplier_id', 'county_code', 'total_fen']).execute();
-      // One entry per county: each county keeps its own books.
+      for (const o of orders) await recordAudit(tx, { action: 'order.paid', targetType: 'order', targetId: o.id, countyCode: o.county_code, actorId: null, detail: { transactionId: event.transactionId } });
+      // One entry per county: each county keeps its own books. Last before the commit: the
+      // entry's guarded balances are rows every payment of the county updates (see postEntry).
       const byCounty = new Map<string, typeof orders>();
       for (const o of orders) byCounty.set(o.county_code, [...(byCounty.get(o.county_code) ?? []), o]);
       for (const [countyCode, list] of byCounty) {
         await postEntry(tx, paymentReceived({ countyCode, paymentId: `${c.payment_no}-${countyCode}`, orders: list.map((o) => ({ orderId: o.id, supplierId: o.supplier_id, amountFen: o.total_fen })) }));
       }
-      for (const o of orders) await recordAudit(tx, { action: 'order.paid', targetType: 'order', targetId: o.id, countyCode: o.county_code, actorId: null, detail: { transactionId: event.transactionId } });
       return false;
     });
     if (late) await refundLatePayment(deps, c, event);
