@@ -68,8 +68,13 @@ const readsForMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[];
     .select('want.n')
     .selectAll('r'));
 
-/** One-SKU checkout reads of the same event-loop turn, as one statement (platform/db/read-batch.ts). */
+/**
+ * One-SKU checkout reads of the same event-loop turn, answered together (platform/db/read-batch.ts):
+ * one statement on PostgreSQL; on SQLite, which has no round trips, one after another, but the
+ * answers of the turn still leave together.
+ */
 const readsInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; addressId: string; userId: string }[]) => {
+  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => ((row) => (row ? [row] : []))(await readsForOne.first(db, k))));
   const rows = await readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) });
   const answers: CheckoutRead[][] = keys.map(() => []);
   for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
@@ -79,8 +84,7 @@ const readsInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: s
 /** The rows of `readsFor` for these SKUs (missing SKUs have no row). */
 export async function checkoutReads(db: Db, skuIds: string[], addressId: string, userId: string): Promise<CheckoutRead[]> {
   if (skuIds.length !== 1) return readsFor(db, { addressId, userId }).where('sku.id', 'in', skuIds).execute();
-  // Outside a transaction PostgreSQL reads in batches; SQLite has no round trips to save.
-  if (!db.isTransaction && dialectOf(db) === 'postgres') return readsInBatches(db as Kysely<Database>, { skuId: skuIds[0]!, addressId, userId });
+  if (!db.isTransaction) return readsInBatches(db as Kysely<Database>, { skuId: skuIds[0]!, addressId, userId });
   const row = await readsForOne.first(db, { skuId: skuIds[0]!, addressId, userId });
   return row ? [row] : [];
 }
@@ -160,6 +164,7 @@ const idempotencyRecordsMany = preparedQuery((db: Kysely<Database>, p: { userIds
     .selectAll('idempotency_record'));
 
 const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { userId: string; scope: string; key: string }[]) => {
+  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => ((row) => (row ? [row] : []))(await idempotencyRecord.first(db, k))));
   const rows = await idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) });
   const answers: Database['idempotency_record'][][] = keys.map(() => []);
   for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
@@ -172,6 +177,5 @@ const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { us
  * look-ups of one event-loop turn go as one statement.
  */
 export async function committedIdempotencyRecord(db: Kysely<Database>, p: { userId: string; scope: string; key: string }) {
-  if (dialectOf(db) === 'postgres') return (await idempotencyInBatches(db, p))[0];
-  return idempotencyRecord.first(db, p);
+  return (await idempotencyInBatches(db, p))[0];
 }
