@@ -52,7 +52,9 @@ function refuse(code: string, detail: string, pointer = '/body/skuId'): never {
 export async function returnAllStock(ctx: Ctx, sessionId: string, reason: string): Promise<LiveSessionItemTable[]> {
   const session = await ctx.db.selectFrom('live_session').select('kind').where('id', '=', sessionId).executeTakeFirst();
   const moves = session?.kind !== 'practice';
-  const items = await ctx.db.selectFrom('live_session_item').selectAll().where('session_id', '=', sessionId).where('stock_left', '>', 0).execute();
+  // In SKU id order, as every writer of stock locks SKU rows, so that ending a session never
+  // deadlocks with a checkout or a batch of them (orders/checkout-batch.ts) on PostgreSQL.
+  const items = await ctx.db.selectFrom('live_session_item').selectAll().where('session_id', '=', sessionId).where('stock_left', '>', 0).orderBy('sku_id').execute();
   const done: LiveSessionItemTable[] = [];
   for (const item of items) {
     let left = item.stock_left;

@@ -20,8 +20,10 @@ import type { Database } from '../../database.js';
  * never deadlock. Each checkout's stock movement records the stock after it as if the batch's
  * checkouts had been placed one after another in the order they arrived.
  *
- * One batch at a time per process: the next one gathers while this one is written. SQLite has
- * its own group commit (platform/db/group-commit.ts) and does not come here.
+ * One batch at a time per process: the next one gathers while this one is written. A batch
+ * waiting on a SKU row another transaction holds (a stock edit, a session ending) holds back the
+ * checkouts gathering behind it for as long. SQLite has its own group commit
+ * (platform/db/group-commit.ts) and does not come here.
  */
 
 /** At most this many checkouts in one statement (each binds ~70 values; PostgreSQL allows 65,535). */
@@ -44,13 +46,13 @@ export interface BatchedCheckout {
 }
 
 interface Waiting extends BatchedCheckout { done: (written: boolean) => void }
-interface Writer { queue: Waiting[]; running: boolean; batches: number; batched: number }
+interface Writer { queue: Waiting[]; running: boolean; batches: number; batched: number; refused: number }
 
 const writers = new WeakMap<Deps, Writer>();
 
 function writerOf(deps: Deps): Writer {
   let w = writers.get(deps);
-  if (!w) writers.set(deps, (w = { queue: [], running: false, batches: 0, batched: 0 }));
+  if (!w) writers.set(deps, (w = { queue: [], running: false, batches: 0, batched: 0, refused: 0 }));
   return w;
 }
 
@@ -66,10 +68,13 @@ export function writeInBatch(deps: Deps, checkout: BatchedCheckout): Promise<boo
   });
 }
 
-/** How many batches this process wrote and how many checkouts were in them (tests, benchmarks). */
-export function batchCounts(deps: Deps): { batches: number; checkouts: number } {
+/**
+ * How many batches this process wrote, how many checkouts were in them, and how many batches
+ * were refused and written one by one instead (tests, benchmarks).
+ */
+export function batchCounts(deps: Deps): { batches: number; checkouts: number; refused: number } {
   const w = writers.get(deps);
-  return { batches: w?.batches ?? 0, checkouts: w?.batched ?? 0 };
+  return { batches: w?.batches ?? 0, checkouts: w?.batched ?? 0, refused: w?.refused ?? 0 };
 }
 
 async function drain(deps: Deps, w: Writer): Promise<void> {
@@ -78,9 +83,22 @@ async function drain(deps: Deps, w: Writer): Promise<void> {
     while (w.queue.length) {
       // Let the checkouts of this event-loop turn join.
       await new Promise((r) => setImmediate(r));
-      const jobs = w.queue.splice(0, MAX_BATCH);
-      if (jobs.length === 1) {
-        jobs[0]!.done(false);
+      const taken = w.queue.splice(0, MAX_BATCH);
+      // A key twice in one batch (a client's retry) would refuse the whole batch on its unique
+      // index: the second goes alone and is answered as the replay it is.
+      const keys = new Set<string>();
+      const jobs: Waiting[] = [];
+      for (const job of taken) {
+        const r = job.tables.idempotency_record[0];
+        const key = r ? JSON.stringify([r.user_id, r.scope, r.idem_key]) : '';
+        if (!r || keys.has(key)) job.done(false);
+        else {
+          keys.add(key);
+          jobs.push(job);
+        }
+      }
+      if (jobs.length < 2) {
+        for (const job of jobs) job.done(false);
         continue;
       }
       let written = false;
@@ -91,9 +109,13 @@ async function drain(deps: Deps, w: Writer): Promise<void> {
         w.batched += jobs.length;
       } catch (err) {
         // Refused as a whole: nothing was written. Each is tried alone and hears its own answer.
-        deps.log.debug({ err, checkouts: jobs.length }, 'checkout batch refused; writing each alone');
+        w.refused++;
+        const code = String((err as { code?: unknown }).code ?? '');
+        if (code === '23502' || code === '23505') deps.log.debug({ err, checkouts: jobs.length }, 'checkout batch refused; writing each alone');
+        else deps.log.warn({ err, checkouts: jobs.length }, 'checkout batch failed; writing each alone');
+      } finally {
+        for (const job of jobs) job.done(written);
       }
-      for (const job of jobs) job.done(written);
     }
   } finally {
     w.running = false;
@@ -129,11 +151,13 @@ function writeTogether(deps: Deps, jobs: Waiting[]): Promise<void> {
     parameters: [now, [...skus.keys()], [...skus.values()].map((s) => s.total)],
     clauses: [{
       name: 'reserve',
-      // The FOR UPDATE sub-select locks the rows in id order before any is changed.
+      // The sub-select locks the rows in id order (byte order, as the other writers sort them)
+      // before any is changed, with the lock an update takes (no key: foreign keys to the SKU
+      // from other transactions' new rows do not wait for it).
       sql: `update "sku" set "stock_available" = "sku"."stock_available" - "w"."quantity", "updated_at" = $1
         from (select "sku"."id", "want"."quantity", "want"."ordinal" from "sku"
               join unnest($2::text[], $3::int[]) with ordinality as "want"("id", "quantity", "ordinal") on "want"."id" = "sku"."id"
-              order by "sku"."id" for update of "sku") as "w"
+              order by "sku"."id" collate "C" for no key update of "sku") as "w"
         where "sku"."id" = "w"."id" and "sku"."stock_available" >= "w"."quantity"
         returning "w"."ordinal", "sku"."stock_available"`,
     }],

@@ -504,7 +504,9 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
       // entry's guarded balances are rows every payment of the county updates (see postEntry).
       const byCounty = new Map<string, typeof orders>();
       for (const o of orders) byCounty.set(o.county_code, [...(byCounty.get(o.county_code) ?? []), o]);
-      for (const [countyCode, list] of byCounty) {
+      // Counties in code order: a payment over two counties locks their balance rows in the
+      // order every other payment does.
+      for (const [countyCode, list] of [...byCounty].sort(([a], [b]) => (a < b ? -1 : 1))) {
         await postEntry(tx, paymentReceived({ countyCode, paymentId: `${c.payment_no}-${countyCode}`, orders: list.map((o) => ({ orderId: o.id, supplierId: o.supplier_id, amountFen: o.total_fen })) }));
       }
       return false;

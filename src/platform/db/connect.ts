@@ -93,6 +93,12 @@ const HOT_AFTER = 3;
 /** At most this many named statements per pool, and this many texts counted. */
 const MAX_NAMED = 1000;
 const MAX_COUNTED = 10_000;
+/**
+ * Longer texts are never named nor counted: a batch of checkouts (orders/checkout-batch.ts) is
+ * one long statement whose text changes with every batch, and counting them would keep
+ * megabytes of text, and naming them a large plan per connection.
+ */
+const MAX_NAMED_TEXT = 8000;
 /** `select *`, `"t".*`, `returning *`: result columns that follow the table's. */
 const RETURNS_STAR = /\bselect\s+\*|\.\*|\breturning\s+\*/i;
 
@@ -117,7 +123,7 @@ function namingHotStatements(pool: pg.Pool): PostgresPool {
   let made = 0;
   const nameOf = (text: string): string | undefined => {
     const name = names.get(text);
-    if (name || made >= MAX_NAMED) return name;
+    if (name || made >= MAX_NAMED || text.length > MAX_NAMED_TEXT) return name;
     if (RETURNS_STAR.test(text)) return undefined;
     const n = (counts.get(text) ?? 0) + 1;
     if (n < HOT_AFTER) {

@@ -100,6 +100,17 @@ describe.runIf(DB === 'postgres')('named statements on PostgreSQL', () => {
     });
   });
 
+  it('never names a long statement (a batch of checkouts), however often it is sent', async () => {
+    await t.deps.db.connection().execute(async (db) => {
+      const stmts = () => sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db).then((r) => r.rows.map((x) => x.statement));
+      // Over 8,000 characters, as a batch's statement is.
+      const padding = Array.from({ length: 700 }, (_v, i) => `${i} as c${i}`).join(', ');
+      const long = sql<{ x: number }>`select ${1}::int as x, ${sql.raw(padding)}`;
+      for (let i = 0; i < 4; i++) expect((await long.execute(db)).rows[0]!.x).toBe(1);
+      expect((await stmts()).some((s) => s.includes('as c699'))).toBe(false);
+    });
+  });
+
   it('never names a statement that returns *, and one whose plan a migration made stale is prepared afresh', async () => {
     await t.deps.db.connection().execute(async (db) => {
       const stmts = () => sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db).then((r) => r.rows.map((x) => x.statement));
