@@ -20,7 +20,7 @@ import { installValidators } from './platform/http/validation.js';
 import { installAccessControl, type Access } from './platform/http/access.js';
 import { localDiskStorage } from './platform/storage.js';
 import { redactUrl } from './platform/mask.js';
-import { accountRoutes, aliyunSmsProvider, devSmsProvider, resolveSession, type SmsProvider } from './modules/accounts/index.js';
+import { accountRoutes, aliyunSmsProvider, devSmsProvider, listenForSessionChanges, resolveSession, type SmsProvider } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { regionRoutes, openRegionSource, type RegionSource } from './modules/regions/index.js';
 import { fileRoutes } from './modules/files/index.js';
@@ -130,6 +130,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     media: await createMediaServer(config, app.log),
     realtime,
   };
+  // A sign-out or a role taken away in another process applies here at once (session-cache.ts).
+  listenForSessionChanges(deps);
 
   const routes: RouteInfo[] = [];
   // Describe each route's access in the OpenAPI document; runs before swagger's own hook.

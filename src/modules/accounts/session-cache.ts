@@ -14,7 +14,9 @@ import type { ResolvedSession } from '../../platform/http/access.js';
  *   person twice: when it writes, and again once its transaction has committed. Each call drops
  *   the person's entries and keeps none for them for the next second, so no look-up that read
  *   the old state, before the commit, is kept: the change applies to the very next request;
- * - a change made through another server process reaches this one within SESSION_CACHE_MS;
+ * - a change made through another server process reaches this one as fast as Redis delivers
+ *   the other process's `forgetSessions` (milliseconds; Realtime.broadcast), and within
+ *   SESSION_CACHE_MS in any case (without Redis, or if that message is lost);
  * - a session never outlives its expiry: an entry is kept until then at the latest.
  * Only sessions that resolved are kept; an unknown or revoked token is looked up every time.
  * Times are `performance.now()`, so a step of the wall clock cannot stretch an entry's life.
@@ -73,6 +75,19 @@ export function keepSession(deps: Deps, token: string, session: ResolvedSession,
  * none for them for SESSION_CACHE_MS.
  */
 export function forgetSessions(deps: Deps, userId: string): void {
+  forgetHere(deps, userId);
+  // The other server processes at once (through Redis), not within SESSION_CACHE_MS.
+  deps.realtime.broadcast(SESSIONS_CHANGED, userId);
+}
+
+const SESSIONS_CHANGED = 'sessions.changed';
+
+/** Acts on other processes' forgetSessions (see app.ts). Returns unsubscribe. */
+export function listenForSessionChanges(deps: Deps): () => void {
+  return deps.realtime.onBroadcast(SESSIONS_CHANGED, (userId) => forgetHere(deps, userId));
+}
+
+function forgetHere(deps: Deps, userId: string): void {
   const cache = cacheOf(deps);
   for (const [token, entry] of cache.entries) {
     if (entry.session.actor.userId === userId) cache.entries.delete(token);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../context.js';
 import type { ResolvedSession } from '../../platform/http/access.js';
+import { inProcessRealtime } from '../../platform/realtime/index.js';
 import { cachedSession, forgetSessions, keepSession, SESSION_CACHE_MS } from './session-cache.js';
 
 const session = (userId: string): ResolvedSession => ({ actor: { userId, name: 'n', phone: '13800000000', sessionId: `ses_${userId}`, grants: [{ id: 'grt_1', role: 'buyer', regionPrefix: '', supplierId: null }] }, csrfToken: 'c' });
-const app = () => ({}) as Deps;
+const app = () => ({ realtime: inProcessRealtime() }) as unknown as Deps;
 const HOUR = 3_600_000;
 
 describe('session cache', () => {

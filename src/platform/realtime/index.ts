@@ -36,6 +36,14 @@ export interface Realtime {
   presence(room: string, localViewers: number): Promise<Presence>;
   /** Counts a distinct viewer key in the room; answers the number of distinct keys so far. */
   distinct(room: string, keys: string[]): Promise<number>;
+  /**
+   * A small notice to the OTHER processes of the deployment (the sender acts on it itself):
+   * cache invalidations such as a signed-out session. Never throws; without Redis there are no
+   * other processes to tell and it does nothing.
+   */
+  broadcast(topic: string, payload: string): void;
+  /** Listens to other processes' broadcasts of a topic. Returns unsubscribe. */
+  onBroadcast(topic: string, fn: (payload: string) => void): () => void;
   /** Resolves once the transport can deliver (Redis: connected and subscribed). */
   ready(): Promise<void>;
   /** Publishes what is still coalescing, then disconnects. */
@@ -168,6 +176,8 @@ export function inProcessRealtime(opts: RealtimeOptions = {}): Realtime {
       const { frame, json } = frameOf(event, null);
       listeners.emit(room, frame, userId, json);
     },
+    broadcast() {},
+    onBroadcast: () => () => {},
     listen: listeners.add,
     async since(room, afterId, wantedEpoch) {
       const r = roomOf(room);
@@ -195,6 +205,22 @@ export function inProcessRealtime(opts: RealtimeOptions = {}): Realtime {
       clearInterval(sweep);
       ticks.flushNow();
       listeners.clear();
+    },
+  };
+}
+
+/** Broadcast listeners by topic (see Realtime.broadcast). */
+export function broadcastListeners() {
+  const byTopic = new Map<string, Set<(payload: string) => void>>();
+  return {
+    add(topic: string, fn: (payload: string) => void): () => void {
+      let set = byTopic.get(topic);
+      if (!set) byTopic.set(topic, (set = new Set()));
+      set.add(fn);
+      return () => { set!.delete(fn); };
+    },
+    emit(topic: string, payload: string): void {
+      for (const fn of byTopic.get(topic) ?? []) fn(payload);
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveEvent, LiveFrame } from '../../contracts/live-events.js';
-import { coalescer, DEFAULT_REPLAY_FRAMES, DEFAULT_TICK_MS, listenerSet, newEpoch, type Realtime, type RealtimeOptions, type Replay } from './index.js';
+import { broadcastListeners, coalescer, DEFAULT_REPLAY_FRAMES, DEFAULT_TICK_MS, listenerSet, newEpoch, type Realtime, type RealtimeOptions, type Replay } from './index.js';
 
 /**
  * Rooms shared by several server processes through Redis (REDIS_URL). Plain Redis commands
@@ -97,6 +97,9 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
   const keep = opts.replayFrames ?? DEFAULT_REPLAY_FRAMES;
   const presenceMs = opts.presenceMs ?? 3000;
   const channel = `${opts.prefix}:rt`;
+  // Broadcasts (Realtime.broadcast) have a channel of their own: `<topic>\n<payload>`.
+  const noticeChannel = `${opts.prefix}:notice`;
+  const notices = broadcastListeners();
   const key = (room: string, part = '') => `${opts.prefix}:rt:${room}${part}`;
   const processId = randomBytes(8).toString('hex');
   const listeners = listenerSet();
@@ -117,7 +120,17 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
   cmd.defineCommand('rt_since', { numberOfKeys: 2, lua: SINCE });
   cmd.defineCommand('rt_presence', { numberOfKeys: 3, lua: PRESENCE });
 
-  sub.on('message', (_channel: string, message: string) => {
+  sub.on('message', (from: string, message: string) => {
+    if (from === noticeChannel) {
+      const at = message.indexOf('\n');
+      // Redis delivers a process's own broadcasts back to it: they are for the others.
+      if (at > 0 && !message.startsWith(`${processId}\n`)) {
+        const rest = message.slice(at + 1);
+        const nl = rest.indexOf('\n');
+        if (nl > 0) notices.emit(rest.slice(0, nl), rest.slice(nl + 1));
+      }
+      return;
+    }
     const a = message.indexOf('\n');
     const b = message.indexOf('\n', a + 1);
     if (a < 0 || b < 0) return;
@@ -137,7 +150,7 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
   const timeout = opts.connectTimeoutMs ?? 10_000;
   const started = (async () => {
     await Promise.all([cmd.connect(), sub.connect()]);
-    await sub.subscribe(channel);
+    await sub.subscribe(channel, noticeChannel);
   })();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -170,6 +183,11 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
         .catch((err: Error) => log.error({ err: err.message, room, type: event.type }, 'private live event not published (redis)'));
     },
     listen: listeners.add,
+    broadcast(topic, payload) {
+      cmd.publish(noticeChannel, `${processId}\n${topic}\n${payload}`)
+        .catch((err: Error) => log.error({ err: err.message, topic }, 'broadcast not published (redis)'));
+    },
+    onBroadcast: notices.add,
     async since(room, afterId, epoch): Promise<Replay> {
       const [e, last, status, frames] = await cmd.rt_since(key(room), key(room, ':buf'), afterId ?? -1, epoch ?? '', newEpoch(), TTL_SECONDS);
       const lastId = Number(last);
