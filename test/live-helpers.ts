@@ -31,6 +31,14 @@ export async function redisAvailable(): Promise<boolean> {
   }
 }
 
+/** Deletes a test's Redis keys (every key under its prefix). */
+export async function dropRedisKeys(prefix: string): Promise<void> {
+  const r = new Redis(REDIS_URL);
+  const keys = await r.keys(`${prefix}:*`);
+  if (keys.length) await r.del(...keys);
+  r.disconnect();
+}
+
 export interface Viewer {
   ws: WebSocket;
   frames: LiveServerFrame[];

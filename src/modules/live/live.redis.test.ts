@@ -6,7 +6,7 @@ import { buildApp, type Built } from '../../app.js';
 import { createTestApp, DB, type TestApp } from '../../../test/helpers.js';
 import { COUNTY_A, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { newId } from '../../platform/ids.js';
-import { makeLiveSession, openViewer, REDIS_URL, redisAvailable, startServerProcess, wsUrl, type ServerProcess, type Viewer } from '../../../test/live-helpers.js';
+import { dropRedisKeys, makeLiveSession, openViewer, REDIS_URL, redisAvailable, startServerProcess, wsUrl, type ServerProcess, type Viewer } from '../../../test/live-helpers.js';
 import { LIVE_CLOSE, liveRoom, type LiveServerFrame } from '../../contracts/live-events.js';
 import { nowIso } from '../../platform/time.js';
 
@@ -46,10 +46,7 @@ describe.runIf(hasRedis)('live rooms through Redis', () => {
   afterAll(async () => {
     await b?.close();
     await a?.close();
-    const r = new Redis(REDIS_URL);
-    const keys = await r.keys(`${prefix}:*`);
-    if (keys.length) await r.del(...keys);
-    r.disconnect();
+    await dropRedisKeys(prefix);
   });
 
   it('an event published on A reaches a viewer on B, with the same ids everywhere', async () => {
