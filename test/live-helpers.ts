@@ -33,10 +33,14 @@ export async function redisAvailable(): Promise<boolean> {
 
 /** Deletes a test's Redis keys (every key under its prefix). */
 export async function dropRedisKeys(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL);
-  const keys = await r.keys(`${prefix}:*`);
-  if (keys.length) await r.del(...keys);
-  r.disconnect();
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  r.on('error', () => {});
+  try {
+    const keys = await r.keys(`${prefix}:*`);
+    if (keys.length) await r.del(...keys);
+  } finally {
+    r.disconnect();
+  }
 }
 
 export interface Viewer {

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../context.js';
 import type { ResolvedSession } from '../../platform/http/access.js';
-import { inProcessRealtime } from '../../platform/realtime/index.js';
-import { cachedSession, forgetSessions, keepSession, SESSION_CACHE_MS } from './session-cache.js';
+import { cachedSession, forgetSessions, keepSession, listenForSessionChanges, SESSION_CACHE_MS } from './session-cache.js';
 
 const session = (userId: string): ResolvedSession => ({ actor: { userId, name: 'n', phone: '13800000000', sessionId: `ses_${userId}`, grants: [{ id: 'grt_1', role: 'buyer', regionPrefix: '', supplierId: null }] }, csrfToken: 'c' });
-const app = () => ({ realtime: inProcessRealtime() }) as unknown as Deps;
+/** A stand-in for the Redis transport: records what is broadcast, and can deliver a notice. */
+function fakeRealtime() {
+  const sent: [string, string][] = [];
+  const handlers = new Map<string, (payload: string) => void>();
+  return {
+    sent,
+    deliver: (topic: string, payload: string) => handlers.get(topic)?.(payload),
+    realtime: { broadcast: (topic: string, payload: string) => { sent.push([topic, payload]); }, onBroadcast: (topic: string, fn: (p: string) => void) => { handlers.set(topic, fn); return () => handlers.delete(topic); } },
+  };
+}
+const app = () => ({ realtime: fakeRealtime().realtime }) as unknown as Deps;
 const HOUR = 3_600_000;
 
 describe('session cache', () => {
@@ -58,5 +67,20 @@ describe('session cache', () => {
     for (let i = 0; i < 10_000; i++) keepSession(one, `t${i}`, session(`t${i}`), now, HOUR);
     expect(cachedSession(one, 'a', now)).toBeUndefined(); // the oldest went
     expect(cachedSession(one, 't9999', now)?.actor.userId).toBe('t9999');
+  });
+
+  it('forgetSessions tells the other processes once; a notice from another process drops entries here without telling anyone again', () => {
+    const fake = fakeRealtime();
+    const deps = { realtime: fake.realtime } as unknown as Deps;
+    listenForSessionChanges(deps);
+    const now = performance.now() - 5 * SESSION_CACHE_MS; // long before any quiet mark
+    keepSession(deps, 'a1', session('a'), now, HOUR);
+    keepSession(deps, 'b1', session('b'), now, HOUR);
+    forgetSessions(deps, 'a');
+    expect(fake.sent).toEqual([['sessions.changed', 'a']]);
+    expect(cachedSession(deps, 'a1', now)).toBeUndefined();
+    fake.deliver('sessions.changed', 'b');
+    expect(cachedSession(deps, 'b1', now)).toBeUndefined();
+    expect(fake.sent).toHaveLength(1);
   });
 });

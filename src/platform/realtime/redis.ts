@@ -127,7 +127,13 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
       if (at > 0 && !message.startsWith(`${processId}\n`)) {
         const rest = message.slice(at + 1);
         const nl = rest.indexOf('\n');
-        if (nl > 0) notices.emit(rest.slice(0, nl), rest.slice(nl + 1));
+        if (nl > 0) {
+          try {
+            notices.emit(rest.slice(0, nl), rest.slice(nl + 1));
+          } catch (err) {
+            log.error({ err }, 'a broadcast listener failed');
+          }
+        }
       }
       return;
     }
