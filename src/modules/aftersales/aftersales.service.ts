@@ -385,7 +385,8 @@ async function bookRefund(tx: Ctx, c: AftersalesCaseTable, refundId: string, amo
     if (order.status === 'paid') {
       // Refunded in full before it shipped: nothing left the warehouse, so the stock and the
       // buyer's purchase-limit counts go back (a closed order can never ship them).
-      const items = await tx.db.selectFrom('order_item').select(['sku_id', 'quantity']).where('order_id', '=', order.id).execute();
+      // In SKU id order, as every writer of stock locks SKU rows (no deadlock with a checkout).
+      const items = await tx.db.selectFrom('order_item').select(['sku_id', 'quantity']).where('order_id', '=', order.id).orderBy('sku_id').execute();
       for (const it of items) {
         await changeStockAsSystem(tx, it.sku_id, it.quantity, `refunded:${order.id}`);
         await tx.db.updateTable('buyer_sku_purchase').set((eb) => ({ quantity: eb('quantity', '-', it.quantity) }))
