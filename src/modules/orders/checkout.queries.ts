@@ -57,6 +57,9 @@ const readsFor = (db: Db, p: { addressId: string | Expression<string>; userId: s
 const readsForOne = preparedQuery((db: Kysely<Database>, p: { skuId: string; addressId: string; userId: string }) => readsFor(db, p).where('sku.id', '=', p.skuId));
 export type CheckoutRead = NonNullable<Awaited<ReturnType<typeof readsForOne.first>>>;
 
+/** A look-up's answer as a list of rows (none or one). */
+const rowsOf = <T>(row: T | undefined): T[] => (row ? [row] : []);
+
 /**
  * The same read for many one-SKU checkouts at once, on PostgreSQL: one row per (key, SKU) found,
  * `n` saying which key (1-based) it answers. See readsInBatches.
@@ -74,7 +77,7 @@ const readsForMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[];
  * answers of the turn still leave together.
  */
 const readsInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; addressId: string; userId: string }[]) => {
-  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => ((row) => (row ? [row] : []))(await readsForOne.first(db, k))));
+  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await readsForOne.first(db, k))));
   const rows = await readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) });
   const answers: CheckoutRead[][] = keys.map(() => []);
   for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
@@ -164,7 +167,7 @@ const idempotencyRecordsMany = preparedQuery((db: Kysely<Database>, p: { userIds
     .selectAll('idempotency_record'));
 
 const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { userId: string; scope: string; key: string }[]) => {
-  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => ((row) => (row ? [row] : []))(await idempotencyRecord.first(db, k))));
+  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await idempotencyRecord.first(db, k))));
   const rows = await idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) });
   const answers: Database['idempotency_record'][][] = keys.map(() => []);
   for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);

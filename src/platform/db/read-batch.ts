@@ -8,7 +8,9 @@ import type { Kysely } from 'kysely';
  * cost as much of the node process as everything else it did. The reads of the requests that
  * came in together are sent as one statement (`readMany` gets all their keys, typically through
  * `unnest`, and gives back each key's rows), so N round trips become one. Reads need no order
- * among themselves, so a batch is sent every turn, without waiting for the one before.
+ * among themselves, so a batch is sent every turn, without waiting for the one before. On
+ * SQLite `readMany` may simply run them one after another: there is no round trip to save, but
+ * the answers of the turn still leave together, and the client is woken once per burst.
  *
  *   const stockOf = batchedRead((db, keys: string[]) => …one statement for all keys…);
  *   const rows = await stockOf(db, skuId);
