@@ -97,7 +97,7 @@ export async function redisRealtime(opts: RedisRealtimeOptions): Promise<Realtim
   const keep = opts.replayFrames ?? DEFAULT_REPLAY_FRAMES;
   const presenceMs = opts.presenceMs ?? 3000;
   const channel = `${opts.prefix}:rt`;
-  // Broadcasts (Realtime.broadcast) have a channel of their own: `<topic>\n<payload>`.
+  // Broadcasts (Realtime.broadcast) have a channel of their own: `<processId>\n<topic>\n<payload>`.
   const noticeChannel = `${opts.prefix}:notice`;
   const notices = broadcastListeners();
   const key = (room: string, part = '') => `${opts.prefix}:rt:${room}${part}`;
