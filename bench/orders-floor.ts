@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import SqliteDatabase from 'better-sqlite3';
+import { configureSqlite } from '../src/platform/db/connect.js';
 import { placeCheckout } from '../src/modules/orders/index.js';
 import { resolveSession } from '../src/modules/accounts/index.js';
 import { makeProduct } from '../test/factories.js';
@@ -59,10 +60,7 @@ async function serviceFloor(env: Awaited<ReturnType<typeof setup>>) {
 
 function sqliteFloor(env: Awaited<ReturnType<typeof setup>>, skuIds: string[]) {
   const db = new SqliteDatabase(env.t.config.sqlitePath);
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON'); // as the app has it
-  db.pragma('temp_store = MEMORY');
+  configureSqlite(db); // as the app has it
   const buyer = db.prepare('select id, user_id, region_code from buyer_address limit 1').get() as { id: string; user_id: string; region_code: string };
   const insert = (table: string, n: number) => db.prepare(`insert into ${table} values (${Array.from({ length: n }, () => '?').join(', ')})`);
   const st = {

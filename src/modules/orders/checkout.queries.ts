@@ -2,7 +2,7 @@ import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../database.js';
 import { dialectOf } from '../../platform/db/connect.js';
 import { preparedQuery, StatementValue, type LeadingClauses } from '../../platform/db/prepared.js';
-import { batchedRead } from '../../platform/db/read-batch.js';
+import { batchedRead, rowsByOrdinal } from '../../platform/db/read-batch.js';
 import type { ShippingPolicyTable } from './orders.tables.js';
 
 /**
@@ -78,10 +78,7 @@ const readsForMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[];
  */
 const readsInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; addressId: string; userId: string }[]) => {
   if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await readsForOne.first(db, k))));
-  const rows = await readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) });
-  const answers: CheckoutRead[][] = keys.map(() => []);
-  for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
-  return answers;
+  return rowsByOrdinal<CheckoutRead>(keys.length, await readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) }));
 });
 
 /** The rows of `readsFor` for these SKUs (missing SKUs have no row). */
@@ -168,10 +165,7 @@ const idempotencyRecordsMany = preparedQuery((db: Kysely<Database>, p: { userIds
 
 const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { userId: string; scope: string; key: string }[]) => {
   if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await idempotencyRecord.first(db, k))));
-  const rows = await idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) });
-  const answers: Database['idempotency_record'][][] = keys.map(() => []);
-  for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row);
-  return answers;
+  return rowsByOrdinal<Database['idempotency_record']>(keys.length, await idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) }));
 });
 
 /**

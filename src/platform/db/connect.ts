@@ -51,6 +51,20 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
   const file = opts.sqlitePath ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
+  configureSqlite(sqlite);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * The settings every connection to the app's SQLite database runs with (the app's own, and the
+ * benchmark floor's raw connection, which must measure the same thing).
+ */
+export function configureSqlite(sqlite: SqliteDatabase.Database): void {
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the buyer hears "ordered", even if the machine loses
   // power (NORMAL in WAL mode survives a process crash but not a power cut).
@@ -75,12 +89,6 @@ export async function connectDb<DB>(opts: ConnectOptions): Promise<DbHandle<DB>>
   // 57 → 23 µs), orders/s rose 27 % without it (docs/benchmarks.md, sixth pass). Durability is
   // untouched: a sub-journal only serves a rollback inside a transaction that is still open.
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return {
-    db,
-    dialect: 'sqlite',
-    close: () => db.destroy(),
-  };
 }
 
 /** WAL pages between automatic checkpoints (10,000 × 4 KiB ≈ 40 MB; SQLite's default is 1,000). */

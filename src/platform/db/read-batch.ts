@@ -42,3 +42,13 @@ export function batchedRead<DB, K, R>(readMany: (db: Kysely<DB>, keys: K[]) => P
       queue.push({ key, resolve, reject });
     });
 }
+
+/**
+ * Splits the rows of a batched statement by the key they answer: `n` is the key's 1-based place
+ * (`unnest(…) with ordinality`), and keys without rows get none.
+ */
+export function rowsByOrdinal<R>(keys: number, rows: (R & { n: number })[]): R[][] {
+  const answers: R[][] = Array.from({ length: keys }, () => []);
+  for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row as unknown as R);
+  return answers;
+}

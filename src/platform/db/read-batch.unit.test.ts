@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { batchedRead } from './read-batch.js';
+import { batchedRead, rowsByOrdinal } from './read-batch.js';
 
 // The batcher only uses the database as a key and hands it to readMany.
 const dbA = {} as Kysely<unknown>;
@@ -43,5 +43,9 @@ describe('batchedRead', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     fail = false;
     expect(await read(dbA, 3)).toEqual([3]);
+  });
+
+  it('rowsByOrdinal gives each key its rows by their 1-based n, and none to a key without rows', () => {
+    expect(rowsByOrdinal<{ v: string }>(3, [{ n: 3, v: 'c' }, { n: 1, v: 'a1' }, { n: 1, v: 'a2' }])).toEqual([[{ v: 'a1' }, { v: 'a2' }], [], [{ v: 'c' }]]);
   });
 });
