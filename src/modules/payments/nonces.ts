@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import type { Writer } from '../../context.js';
 import type { ProviderName } from './provider.js';
+import { preparedQuery } from '../../platform/db/prepared.js';
+import type { Database } from '../../database.js';
 
 /** What remembering a notification's nonce found. */
 export interface NonceCheck {
@@ -24,6 +27,16 @@ export interface NonceStore {
  */
 export const NONCE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 
+/**
+ * Inserts a nonce unless it was seen; returns a row only when inserted, with `event_seen` true
+ * if another nonce already carried the event id (the subquery never counts the row itself).
+ */
+const rememberNonce = preparedQuery((db: Kysely<Database>, p: { provider: ProviderName; nonce: string; eventId: string; seenAt: string }) =>
+  db.insertInto('payment_nonce').values({ provider: p.provider, nonce: p.nonce, event_id: p.eventId, seen_at: p.seenAt })
+    .onConflict((oc) => oc.columns(['provider', 'nonce']).doNothing())
+    .returning((eb) => eb.exists(eb.selectFrom('payment_nonce as p').select('p.nonce')
+      .where('p.provider', '=', p.provider).where('p.event_id', '=', p.eventId).where('p.nonce', '<>', p.nonce)).as('event_seen')));
+
 /** Nonces in the `payment_nonce` table, shared by every server process; `write` runs its statements (writeAlone). */
 export function dbNonceStore(write: Writer): NonceStore {
   let lastPrune = 0;
@@ -33,14 +46,11 @@ export function dbNonceStore(write: Writer): NonceStore {
         lastPrune = at.getTime();
         await db.deleteFrom('payment_nonce').where('seen_at', '<', new Date(at.getTime() - NONCE_RETENTION_MS).toISOString()).execute();
       }
-      const seen = await db.selectFrom('payment_nonce').select('nonce')
-        .where('provider', '=', provider).where('event_id', '=', eventId).limit(1).executeTakeFirst();
-      // The primary key (provider, nonce) decides, so two processes racing on one nonce cannot both accept it.
-      const res = await db.insertInto('payment_nonce')
-        .values({ provider, nonce, event_id: eventId, seen_at: at.toISOString() })
-        .onConflict((oc) => oc.columns(['provider', 'nonce']).doNothing())
-        .executeTakeFirst();
-      return { nonceFresh: Number(res.numInsertedOrUpdatedRows ?? 0n) === 1, eventSeen: seen !== undefined };
+      // One statement: the primary key (provider, nonce) decides, so two processes racing on one
+      // nonce cannot both accept it; a row comes back only when this nonce is new, and says
+      // whether another message already carried the event.
+      const row = await rememberNonce.first(db, { provider, nonce, eventId, seenAt: at.toISOString() });
+      return { nonceFresh: row !== undefined, eventSeen: Boolean(row?.event_seen) };
     }),
   };
 }
