@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, DB, type TestApp } from '../test/helpers.js';
-import { inTransaction, systemCtx, writeAlone, type Deps } from './context.js';
+import { afterCommit, inTransaction, systemCtx, writeAlone, type Deps } from './context.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -25,5 +25,57 @@ describe('writeAlone', () => {
       throw new Error('refused');
     })).rejects.toThrow('refused');
     expect(await stored('rolled-back')).toBe(0);
+  });
+});
+
+describe('afterCommit', () => {
+  const ctx = () => systemCtx(t.deps);
+  const write = (tx: ReturnType<typeof ctx>, n: string) => tx.db.insertInto('payment_nonce').values(nonce(n)).execute();
+
+  it('outside a transaction runs at once', () => {
+    let ran = false;
+    afterCommit(ctx(), () => { ran = true; });
+    expect(ran).toBe(true);
+  });
+
+  it('inside one runs after the COMMIT, in the order given; a nested transaction\'s hooks wait for the outer one', async () => {
+    const ran: string[] = [];
+    await inTransaction(ctx(), async (tx) => {
+      await write(tx, 'hooked');
+      afterCommit(tx, () => { ran.push('first'); });
+      await inTransaction(tx, async (inner) => { afterCommit(inner, () => { ran.push('nested'); }); });
+      expect(ran).toEqual([]);
+    });
+    expect(ran).toEqual(['first', 'nested']);
+    expect(await stored('hooked')).toBe(1);
+  });
+
+  it('never runs when the transaction rolls back', async () => {
+    let ran = false;
+    await expect(inTransaction(ctx(), async (tx) => {
+      await write(tx, 'hook-rolled-back');
+      afterCommit(tx, () => { ran = true; });
+      throw new Error('refused');
+    })).rejects.toThrow('refused');
+    expect(ran).toBe(false);
+    expect(await stored('hook-rolled-back')).toBe(0);
+  });
+
+  it('of transactions committed together (one group commit on SQLite), runs the hooks of those that succeeded only', async () => {
+    const ran: number[] = [];
+    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => inTransaction(ctx(), async (tx) => {
+      await write(tx, `together-${i}`);
+      afterCommit(tx, () => { ran.push(i); });
+      if (i === 2) throw new Error('this one fails');
+    })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(ran.sort()).toEqual([0, 1, 3]);
+    expect(await Promise.all([0, 1, 2, 3].map((i) => stored(`together-${i}`)))).toEqual([1, 1, 0, 1]);
+  });
+
+  it('refuses a transaction that inTransaction did not open: its commit could not be seen', async () => {
+    await t.deps.db.transaction().execute(async (trx) => {
+      expect(() => afterCommit({ ...ctx(), db: trx }, () => {})).toThrow(/not opened by inTransaction/);
+    });
   });
 });

@@ -34,6 +34,8 @@ export interface Ctx {
   db: Kysely<Database> | Transaction<Database>;
   actor: Actor | null;
   ip: string | null;
+  /** Set inside inTransaction: work to run once its transaction has committed (see afterCommit). */
+  committed?: (() => void)[];
 }
 
 export function ctxFromRequest(deps: Deps, req: FastifyRequest): Ctx {
@@ -63,5 +65,21 @@ export function writeAlone<T>(ctx: Ctx, fn: (db: Kysely<Database>) => Promise<T>
 /** Runs fn in one transaction; nested calls join the outer one. */
 export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  return ctx.deps.transact((trx) => fn({ ...ctx, db: trx }));
+  const committed: (() => void)[] = [];
+  // On SQLite a job of a group commit resolves only after the batch's COMMIT, and a job that
+  // threw rejects here (its savepoint rolled back): its hooks are dropped with it.
+  const result = await ctx.deps.transact((trx) => fn({ ...ctx, db: trx, committed }));
+  for (const hook of committed) hook();
+  return result;
+}
+
+/**
+ * Runs fn once what ctx has written is committed: at once outside a transaction, after the
+ * COMMIT inside one, never if it rolls back. For what must not outlive a rollback, such as a
+ * process-wide cache of rows the transaction wrote or read.
+ */
+export function afterCommit(ctx: Ctx, fn: () => void): void {
+  if (!ctx.db.isTransaction) return fn();
+  if (!ctx.committed) throw new Error('afterCommit: a transaction not opened by inTransaction');
+  ctx.committed.push(fn);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../context.js';
-import { inTransaction } from '../../context.js';
+import { afterCommit, inTransaction } from '../../context.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, hasAnyRole, inScope, supplierIdsOf } from '../../platform/http/access.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
@@ -88,23 +88,47 @@ function validateEntry(input: EntryInput): void {
   }
 }
 
+/** What never changes about an account once it exists: its id and what it is the account of. */
+type AccountIdentity = Readonly<Pick<LedgerAccountTable, 'id' | 'county_code' | 'kind' | 'party_id'>>;
+
+/**
+ * Accounts by county, kind and party, per database, as committed. An account is never deleted
+ * nor moved, so a remembered id stays true; the cache saves a look-up on every entry (a payment
+ * is one). Bounded: cleared when full, and filled again from the database.
+ */
+const knownAccounts = new WeakMap<object, Map<string, AccountIdentity>>();
+const MAX_KNOWN_ACCOUNTS = 50_000;
+function knownAccountsOf(ctx: Ctx): Map<string, AccountIdentity> {
+  let known = knownAccounts.get(ctx.deps.db);
+  if (!known) knownAccounts.set(ctx.deps.db, (known = new Map()));
+  return known;
+}
+function rememberAccounts(ctx: Ctx, accounts: [string, AccountIdentity][]) {
+  const known = knownAccountsOf(ctx);
+  if (known.size + accounts.length > MAX_KNOWN_ACCOUNTS) known.clear();
+  for (const [key, a] of accounts) known.set(key, a);
+}
+
 /**
  * Finds or creates the accounts an entry names. Creation is `insert … on conflict do nothing`
  * and a second select, so two transactions creating the same account both end up with the
  * one row (on PostgreSQL the second waits for the first to commit; SQLite runs one writer).
  */
-async function resolveAccounts(ctx: Ctx, countyCode: string, refs: AccountRef[]): Promise<LedgerAccountTable[]> {
+async function resolveAccounts(ctx: Ctx, countyCode: string, refs: AccountRef[], opts: { cached: boolean } = { cached: true }): Promise<AccountIdentity[]> {
   const byIdRefs = refs.filter((r): r is { accountId: string } => 'accountId' in r);
   const byId = new Map((await repo.findAccountsByIds(ctx.db, [...new Set(byIdRefs.map((r) => r.accountId))])).map((a) => [a.id, a]));
-  const keyOf = (k: { kind: AccountKind; partyId: string }) => `${k.kind}|${k.partyId}`;
+  const keyOf = (k: { kind: AccountKind; partyId: string }) => `${countyCode}|${k.kind}|${k.partyId}`;
+  const known = opts.cached ? knownAccountsOf(ctx) : new Map<string, AccountIdentity>();
+  const byKey = new Map<string, AccountIdentity>();
   const keys = new Map<string, repo.AccountKey>();
   refs.forEach((ref, i) => {
     if ('kind' in ref) {
       const k = { kind: ref.kind, partyId: partyOf(ref.kind, ref.partyId, i) };
-      keys.set(keyOf(k), k);
+      const hit = known.get(keyOf(k));
+      if (hit) byKey.set(keyOf(k), hit);
+      else keys.set(keyOf(k), k);
     }
   });
-  const byKey = new Map<string, LedgerAccountTable>();
   if (keys.size) {
     let found = await repo.findAccountsByKeys(ctx.db, countyCode, [...keys.values()]);
     if (found.length < keys.size) {
@@ -116,7 +140,11 @@ async function resolveAccounts(ctx: Ctx, countyCode: string, refs: AccountRef[])
       })));
       found = await repo.findAccountsByKeys(ctx.db, countyCode, [...keys.values()]);
     }
-    for (const a of found) byKey.set(keyOf({ kind: a.kind, partyId: a.party_id }), a);
+    const identities = found.map((a) => Object.freeze({ id: a.id, county_code: a.county_code, kind: a.kind, party_id: a.party_id }));
+    for (const a of identities) byKey.set(keyOf({ kind: a.kind, partyId: a.party_id }), a);
+    // Remembered only once committed: an account this transaction created, or saw another
+    // uncommitted one create, must not be remembered if it rolls back.
+    if (opts.cached) afterCommit(ctx, () => rememberAccounts(ctx, identities.map((a) => [keyOf({ kind: a.kind, partyId: a.party_id }), a])));
   }
   return refs.map((ref, i) => {
     if ('accountId' in ref) {
@@ -138,12 +166,12 @@ export async function getOrCreateAccount(ctx: Ctx, countyCode: string, kind: Acc
   if (!COUNTY.test(countyCode)) throw refuse('ledger_invalid_county', 'An account needs a 6-digit county code');
   if (!(ACCOUNT_KINDS as readonly string[]).includes(kind)) throw refuse('ledger_invalid_account', `Unknown account kind ${String(kind)}`);
   return inTransaction(ctx, async (tx) => {
-    const [a] = await resolveAccounts(tx, countyCode, [{ kind, partyId }]);
+    const [a] = await resolveAccounts(tx, countyCode, [{ kind, partyId }], { cached: false });
     return accountView(a!);
   });
 }
 
-export function accountView(a: LedgerAccountTable) {
+export function accountView(a: AccountIdentity) {
   const def = CHART[a.kind];
   return {
     id: a.id, countyCode: a.county_code, kind: a.kind, partyId: a.party_id || null,
