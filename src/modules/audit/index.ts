@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Ctx, Deps } from '../../context.js';
 import { ctxFromRequest } from '../../context.js';
 import { newId } from '../../platform/ids.js';
+import { insertRows } from '../../platform/db/prepared.js';
 import { nowIso } from '../../platform/time.js';
 import { scopePrefixes } from '../../platform/http/access.js';
 import { PageQuery, decodeCursor, pageOf, toPage } from '../../platform/http/pagination.js';
@@ -24,9 +25,9 @@ export interface AuditEntry {
  * change it records, so a rolled-back change leaves no audit row and vice versa.
  */
 export async function recordAudit(ctx: Ctx, e: AuditEntry): Promise<void> {
-  await ctx.db
-    .insertInto('audit_log')
-    .values({
+  // insertRows: the statement's text is written once, not built by Kysely on every change.
+  await insertRows(ctx.db, {
+    audit_log: [{
       id: newId('audit'),
       at: nowIso(),
       actor_id: e.actorId !== undefined ? e.actorId : (ctx.actor?.userId ?? null),
@@ -36,8 +37,8 @@ export async function recordAudit(ctx: Ctx, e: AuditEntry): Promise<void> {
       county_code: e.countyCode ?? null,
       ip: ctx.ip,
       detail: e.detail ? JSON.stringify(e.detail) : null,
-    })
-    .execute();
+    }],
+  });
 }
 
 const AuditItem = Type.Object({

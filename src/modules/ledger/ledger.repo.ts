@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../database.js';
+import { insertRows, preparedQuery } from '../../platform/db/prepared.js';
 import type { Ctx } from '../../context.js';
 import type { AccountKind } from './ledger.chart.js';
 import type { LedgerAccountTable, LedgerEntryTable, LedgerPostingTable } from './ledger.tables.js';
@@ -40,12 +42,15 @@ export async function insertAccountsIfMissing(db: Db, rows: LedgerAccountTable[]
 
 /** Inserts the entry unless its idempotency key is taken in the county; true when inserted. */
 export async function insertEntryIfNew(db: Db, row: LedgerEntryTable): Promise<boolean> {
-  const res = await db.insertInto('ledger_entry').values(row)
-    .onConflict((oc) => oc.columns(['county_code', 'idempotency_key']).doNothing())
-    .returning('id')
-    .execute();
-  return res.length === 1;
+  return (await entryIfNew.all(db, row)).length === 1;
 }
+/** The row type as a plain record (a placeholder per column). */
+type EntryRow = { [K in keyof LedgerEntryTable]: LedgerEntryTable[K] };
+const entryIfNew = preparedQuery((db: Kysely<Database>, r: EntryRow) => db.insertInto('ledger_entry')
+  // Column by column: the values are placeholders, which have no keys of their own to list.
+  .values({ id: r.id, county_code: r.county_code, kind: r.kind, ref_type: r.ref_type, ref_id: r.ref_id, memo: r.memo, biz_date: r.biz_date, idempotency_key: r.idempotency_key, created_at: r.created_at, created_by: r.created_by })
+  .onConflict((oc) => oc.columns(['county_code', 'idempotency_key']).doNothing())
+  .returning('id'));
 
 export async function findEntryByKey(db: Db, countyCode: string, key: string): Promise<LedgerEntryTable | undefined> {
   return db.selectFrom('ledger_entry').selectAll().where('county_code', '=', countyCode).where('idempotency_key', '=', key).executeTakeFirst();
@@ -62,7 +67,7 @@ export async function entryPostings(db: Db, entryId: string) {
 }
 
 export async function insertPostings(db: Db, rows: LedgerPostingTable[]): Promise<void> {
-  await db.insertInto('ledger_posting').values(rows).execute();
+  await insertRows(db, { ledger_posting: rows });
 }
 
 /**
@@ -70,14 +75,13 @@ export async function insertPostings(db: Db, rows: LedgerPostingTable[]): Promis
  * One statement, no read first: concurrent payouts cannot both spend the same balance.
  */
 export async function applyGuardedDelta(db: Db, accountId: string, delta: number): Promise<boolean> {
-  const res = await db.updateTable('ledger_account')
-    .set((eb) => ({ balance_fen: eb('balance_fen', '+', delta) }))
-    .where('id', '=', accountId)
-    .where('balance_fen', 'is not', null)
-    .where((eb) => eb(eb('balance_fen', '+', delta), '>=', 0))
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return (await guardedDelta.affected(db, { accountId, delta })) === 1;
 }
+const guardedDelta = preparedQuery((db: Kysely<Database>, p: { accountId: string; delta: number }) => db.updateTable('ledger_account')
+  .set((eb) => ({ balance_fen: eb('balance_fen', '+', p.delta) }))
+  .where('id', '=', p.accountId)
+  .where('balance_fen', 'is not', null)
+  .where((eb) => eb(eb('balance_fen', '+', p.delta), '>=', 0)));
 
 export async function accountById(db: Db, accountId: string): Promise<LedgerAccountTable | undefined> {
   return db.selectFrom('ledger_account').selectAll().where('id', '=', accountId).executeTakeFirst();

@@ -176,3 +176,28 @@ const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { us
 export async function committedIdempotencyRecord(db: Kysely<Database>, p: { userId: string; scope: string; key: string }) {
   return (await idempotencyInBatches(db, p))[0];
 }
+
+// ---- Payment notifications: one of these per paid checkout ----------------------------------
+
+/** The checkout a provider's event names, by its payment number: what the event is checked against. */
+export const checkoutByPaymentNo = preparedQuery((db: Kysely<Database>, p: { paymentNo: string }) =>
+  db.selectFrom('checkout').select(['id', 'payment_no', 'total_fen']).where('payment_no', '=', p.paymentNo));
+
+/** Pending → paid, conditional: a redelivered or late event finds it moved and changes nothing. */
+export const markCheckoutPaid = preparedQuery((db: Kysely<Database>, p: { id: string; paidAt: string; transactionId: string }) =>
+  db.updateTable('checkout').set({ status: 'paid', paid_at: p.paidAt, transaction_id: p.transactionId })
+    .where('id', '=', p.id).where('status', '=', 'pending_payment'));
+
+/** The checkout's pending orders → paid, with what the ledger entry and the audit rows need. */
+export const markOrdersPaid = preparedQuery((db: Kysely<Database>, p: { checkoutId: string; paidAt: string; now: string }) =>
+  db.updateTable('shop_order').set({ status: 'paid', paid_at: p.paidAt, updated_at: p.now })
+    .where('checkout_id', '=', p.checkoutId).where('status', '=', 'pending_payment')
+    .returning(['id', 'supplier_id', 'county_code', 'total_fen']));
+
+/** A checkout to pay, one row per item (up to three) with the item's title for the payment's description. */
+export const checkoutToPay = preparedQuery((db: Kysely<Database>, p: { id: string }) =>
+  db.selectFrom('checkout')
+    .leftJoin('shop_order', 'shop_order.checkout_id', 'checkout.id')
+    .leftJoin('order_item', 'order_item.order_id', 'shop_order.id')
+    .select(['checkout.id', 'checkout.buyer_id', 'checkout.status', 'checkout.expires_at', 'checkout.payment_start', 'checkout.payment_no', 'checkout.total_fen', 'order_item.title'])
+    .where('checkout.id', '=', p.id).limit(3));

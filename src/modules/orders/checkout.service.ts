@@ -389,14 +389,15 @@ export async function getCheckout(ctx: Ctx, checkoutId: string) {
 
 /** Starts (or returns the already started) payment of a pending checkout with the configured provider. */
 export async function startCheckoutPayment(ctx: Ctx, checkoutId: string): Promise<PaymentStart> {
-  const c = await ctx.db.selectFrom('checkout').selectAll().where('id', '=', checkoutId).executeTakeFirst();
+  // The checkout and the titles of its first items, in one statement (a row per item, up to three).
+  const rows = await q.checkoutToPay.all(ctx.db, { id: checkoutId });
+  const c = rows[0];
   if (!c || c.buyer_id !== ctx.actor?.userId) throw notFound('Checkout');
   if (c.status !== 'pending_payment') throw new AppError(409, 'not_payable', c.status === 'paid' ? 'This checkout is already paid' : 'This checkout was cancelled; place a new one');
   if (c.expires_at <= nowIso()) throw new AppError(409, 'not_payable', 'The time to pay has run out; place the order again');
   if (c.payment_start) return JSON.parse(c.payment_start) as PaymentStart;
   const { provider } = paymentsFor(ctx.deps);
-  const titles = await ctx.db.selectFrom('order_item').innerJoin('shop_order', 'shop_order.id', 'order_item.order_id')
-    .select('order_item.title').where('shop_order.checkout_id', '=', c.id).limit(3).execute();
+  const titles = rows.filter((r) => r.title !== null);
   const start = await provider.startPayment({
     outTradeNo: c.payment_no, amountFen: c.total_fen, description: `丰收 ${titles.map((t) => t.title).join('、')}`.slice(0, 120),
     buyer: { userId: c.buyer_id }, notifyUrl: `${ctx.deps.config.publicUrl}/api/v1/payments/notify/${provider.name}`, expiresAt: new Date(c.expires_at),
@@ -478,7 +479,7 @@ export async function expireCheckouts(deps: Deps, now: string = nowIso()): Promi
 export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promise<void> {
   const ctx = systemCtx(deps);
   if (event.kind === 'paid') {
-    const c = await deps.db.selectFrom('checkout').selectAll().where('payment_no', '=', event.outTradeNo).executeTakeFirst();
+    const c = await q.checkoutByPaymentNo.first(deps.db, { paymentNo: event.outTradeNo });
     if (!c) throw new AppError(404, 'unknown_payment', `No checkout for ${event.outTradeNo}`);
     if (event.amountFen !== c.total_fen) {
       deps.log.error({ event, checkout: c.id }, 'paid amount differs from the checkout total');
@@ -486,9 +487,7 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
     }
     const late = await inTransaction(ctx, async (tx) => {
       const now = nowIso();
-      const res = await tx.db.updateTable('checkout').set({ status: 'paid', paid_at: event.paidAt, transaction_id: event.transactionId })
-        .where('id', '=', c.id).where('status', '=', 'pending_payment').executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) {
+      if (await q.markCheckoutPaid.affected(tx.db, { id: c.id, paidAt: event.paidAt, transactionId: event.transactionId }) !== 1) {
         // Already paid (a redelivery) — nothing to do. Cancelled — the money must go back.
         const current = await tx.db.selectFrom('checkout').select(['status', 'transaction_id']).where('id', '=', c.id).executeTakeFirstOrThrow();
         if (current.status === 'cancelled' && !current.transaction_id) {
@@ -497,8 +496,7 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
         }
         return false;
       }
-      const orders = await tx.db.updateTable('shop_order').set({ status: 'paid', paid_at: event.paidAt, updated_at: now })
-        .where('checkout_id', '=', c.id).where('status', '=', 'pending_payment').returning(['id', 'supplier_id', 'county_code', 'total_fen']).execute();
+      const orders = await q.markOrdersPaid.all(tx.db, { checkoutId: c.id, paidAt: event.paidAt, now });
       for (const o of orders) await recordAudit(tx, { action: 'order.paid', targetType: 'order', targetId: o.id, countyCode: o.county_code, actorId: null, detail: { transactionId: event.transactionId } });
       // One entry per county: each county keeps its own books. Last before the commit: the
       // entry's guarded balances are rows every payment of the county updates (see postEntry).
@@ -578,7 +576,7 @@ export async function retryFailedRefund(ctx: Ctx, refundId: string) {
 }
 
 /** Money for a checkout cancelled meanwhile: book it as owed back to the buyer and refund it all. */
-async function refundLatePayment(deps: Deps, c: CheckoutTable, event: Extract<PaymentEvent, { kind: 'paid' }>) {
+async function refundLatePayment(deps: Deps, c: Pick<CheckoutTable, 'id' | 'payment_no' | 'total_fen'>, event: Extract<PaymentEvent, { kind: 'paid' }>) {
   const ctx = systemCtx(deps);
   const county = (await deps.db.selectFrom('shop_order').select('county_code').where('checkout_id', '=', c.id).executeTakeFirstOrThrow()).county_code;
   const refundNo = `R${c.payment_no}`;

@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../database.js';
 import type { Ctx } from '../../context.js';
+import { preparedQuery } from '../../platform/db/prepared.js';
 import { inTransaction, writeAlone } from '../../context.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
@@ -152,14 +155,28 @@ export async function deleteAddress(ctx: Ctx, id: string) {
 
 // ---- cart ----------------------------------------------------------------------------------
 
+/** The buyer's cart lines with what the cart page shows of each SKU, newest first. */
+const cartLines = preparedQuery((db: Kysely<Database>, p: { userId: string }) => db.selectFrom('cart_item')
+  .innerJoin('sku', 'sku.id', 'cart_item.sku_id')
+  .innerJoin('product', 'product.id', 'sku.product_id')
+  .innerJoin('supplier', 'supplier.id', 'product.supplier_id')
+  .select(['cart_item.sku_id', 'cart_item.quantity', 'cart_item.added_at', 'sku.spec', 'sku.price_fen', 'sku.stock_available', 'sku.archived_at', 'sku.max_per_buyer',
+    'product.id as product_id', 'product.title', 'product.unit', 'product.cover_file_id', 'product.status as product_status', 'supplier.id as supplier_id', 'supplier.name as supplier_name', 'supplier.status as supplier_status'])
+  .where('cart_item.user_id', '=', p.userId).orderBy('cart_item.added_at', 'desc'));
+
+/**
+ * Puts a SKU in the buyer's cart, or sets its quantity, only if it is on sale: the check and the
+ * write are one statement (a SKU not on sale, or unknown, writes no row).
+ */
+const putInCart = preparedQuery((db: Kysely<Database>, p: { userId: string; skuId: string; quantity: number; now: string }) => db.insertInto('cart_item')
+  .columns(['user_id', 'sku_id', 'quantity', 'added_at'])
+  .expression((eb) => eb.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id')
+    .select([eb.val(p.userId).as('user_id'), 'sku.id', eb.val(p.quantity).as('quantity'), eb.val(p.now).as('added_at')])
+    .where('sku.id', '=', p.skuId).where('product.status', '=', 'on_sale').where('sku.archived_at', 'is', null))
+  .onConflict((oc) => oc.columns(['user_id', 'sku_id']).doUpdateSet((eb) => ({ quantity: eb.ref('excluded.quantity') }))));
+
 export async function getCart(ctx: Ctx) {
-  const rows = await ctx.db.selectFrom('cart_item')
-    .innerJoin('sku', 'sku.id', 'cart_item.sku_id')
-    .innerJoin('product', 'product.id', 'sku.product_id')
-    .innerJoin('supplier', 'supplier.id', 'product.supplier_id')
-    .select(['cart_item.sku_id', 'cart_item.quantity', 'cart_item.added_at', 'sku.spec', 'sku.price_fen', 'sku.stock_available', 'sku.archived_at', 'sku.max_per_buyer',
-      'product.id as product_id', 'product.title', 'product.unit', 'product.cover_file_id', 'product.status as product_status', 'supplier.id as supplier_id', 'supplier.name as supplier_name', 'supplier.status as supplier_status'])
-    .where('cart_item.user_id', '=', ctx.actor!.userId).orderBy('cart_item.added_at', 'desc').execute();
+  const rows = await cartLines.all(ctx.db, { userId: ctx.actor!.userId });
   const items = rows.map((r) => ({
     skuId: r.sku_id, productId: r.product_id, title: r.title, spec: r.spec, unit: r.unit, priceFen: r.price_fen, quantity: r.quantity,
     stockAvailable: r.stock_available, maxPerBuyer: r.max_per_buyer, coverUrl: r.cover_file_id ? `/api/v1/files/${r.cover_file_id}` : null,
@@ -170,11 +187,8 @@ export async function getCart(ctx: Ctx) {
 }
 
 export async function setCartItem(ctx: Ctx, skuId: string, quantity: number) {
-  const sku = await ctx.db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id').select(['sku.id', 'product.status', 'sku.archived_at'])
-    .where('sku.id', '=', skuId).executeTakeFirst();
-  if (!sku || sku.archived_at || sku.status !== 'on_sale') throw notFound('Item');
-  await writeAlone(ctx, (db) => db.insertInto('cart_item').values({ user_id: ctx.actor!.userId, sku_id: skuId, quantity, added_at: nowIso() })
-    .onConflict((oc) => oc.columns(['user_id', 'sku_id']).doUpdateSet({ quantity })).execute());
+  const written = await writeAlone(ctx, (db) => putInCart.affected(db, { userId: ctx.actor!.userId, skuId, quantity, now: nowIso() }));
+  if (written !== 1) throw notFound('Item');
   return getCart(ctx);
 }
 

@@ -243,18 +243,20 @@ export function sandboxProvider(opts: SandboxOptions): SandboxProvider {
       checkStartInput(input);
       const t = now().toISOString();
       const id = newId('sandboxPayment');
-      const existing = await db.selectFrom('sandbox_payment').selectAll().where('out_trade_no', '=', input.outTradeNo).executeTakeFirst();
-      if (existing) {
+      // The new payment first: out_trade_no is unique, so a second start inserts nothing and
+      // only then is the first one read (one statement for the common case, not two).
+      const inserted = await write((db) => db.insertInto('sandbox_payment').values({
+        id, out_trade_no: input.outTradeNo, amount_fen: input.amountFen, refunded_fen: 0, description: input.description, buyer_user_id: input.buyer.userId,
+        notify_url: input.notifyUrl, status: 'created', transaction_id: null, expires_at: input.expiresAt.toISOString(), paid_at: null, created_at: t, updated_at: t,
+      }).onConflict((oc) => oc.column('out_trade_no').doNothing()).executeTakeFirst());
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+        const existing = await db.selectFrom('sandbox_payment').selectAll().where('out_trade_no', '=', input.outTradeNo).executeTakeFirstOrThrow();
         // Starting the same payable again (a retry) returns the same page, like a repeated WeChat prepay.
         if (existing.status !== 'created' || Number(existing.amount_fen) !== input.amountFen || existing.buyer_user_id !== input.buyer.userId) {
           throw new PaymentProviderError('OUT_TRADE_NO_USED', `out_trade_no ${input.outTradeNo} is already used`, 400, false);
         }
         return { kind: 'hosted_page', provider: 'sandbox', outTradeNo: input.outTradeNo, paymentId: existing.id, url: pageUrl(existing.id) };
       }
-      await write((db) => db.insertInto('sandbox_payment').values({
-        id, out_trade_no: input.outTradeNo, amount_fen: input.amountFen, refunded_fen: 0, description: input.description, buyer_user_id: input.buyer.userId,
-        notify_url: input.notifyUrl, status: 'created', transaction_id: null, expires_at: input.expiresAt.toISOString(), paid_at: null, created_at: t, updated_at: t,
-      }).execute());
       return { kind: 'hosted_page', provider: 'sandbox', outTradeNo: input.outTradeNo, paymentId: id, url: pageUrl(id) };
     },
 
