@@ -177,6 +177,56 @@ export async function committedIdempotencyRecord(db: Kysely<Database>, p: { user
   return (await idempotencyInBatches(db, p))[0];
 }
 
+// ---- Sold-out answers --------------------------------------------------------------------
+
+/**
+ * What a sold-out answer needs, in one light statement: the SKU's stock, its title and spec,
+ * and whether this buyer already used the Idempotency-Key (a replay of a checkout that took the
+ * last units gets that checkout). The full read (readsFor) joins six tables and returns some
+ * forty columns; in a flash sale most buyers are told "sold out", and for them this is all.
+ */
+const glanceFor = (db: Db, p: { userId: string | Expression<string>; key: string | Expression<string> }) =>
+  db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id')
+    .leftJoin('idempotency_record', (j) => j.on('idempotency_record.user_id', '=', p.userId).on('idempotency_record.scope', '=', 'checkout').on('idempotency_record.idem_key', '=', p.key))
+    .select(['sku.id', 'sku.spec', 'sku.stock_available', 'product.title', 'idempotency_record.result_id as used_by']);
+
+const glanceOne = preparedQuery((db: Kysely<Database>, p: { skuId: string; userId: string; key: string }) => glanceFor(db, p).where('sku.id', '=', p.skuId));
+export type StockGlance = NonNullable<Awaited<ReturnType<typeof glanceOne.first>>>;
+
+const glanceMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[]; userIds: string[]; keys: string[] }) =>
+  db.selectFrom(sql<{ sku_id: string; user_id: string; idem_key: string; n: number }>`unnest(${p.skuIds}::text[], ${p.userIds}::text[], ${p.keys}::text[]) with ordinality`
+    .as<'want'>(sql`"want"("sku_id", "user_id", "idem_key", "n")`))
+    .innerJoinLateral((eb) => glanceFor(eb as unknown as Db, { userId: eb.ref('want.user_id'), key: eb.ref('want.idem_key') }).where('sku.id', '=', eb.ref('want.sku_id')).as('r'), (join) => join.onTrue())
+    .select('want.n')
+    .selectAll('r'));
+
+const glancesInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; userId: string; key: string }[]) => {
+  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await glanceOne.first(db, k))));
+  return rowsByOrdinal<StockGlance>(keys.length, await glanceMany.all(db, { skuIds: keys.map((k) => k.skuId), userIds: keys.map((k) => k.userId), keys: keys.map((k) => k.key) }));
+});
+
+/** The light read of one SKU for a checkout under this Idempotency-Key (undefined: no such SKU). */
+export async function stockGlance(db: Kysely<Database>, p: { skuId: string; userId: string; key: string }): Promise<StockGlance | undefined> {
+  return (await glancesInBatches(db, p))[0];
+}
+
+/**
+ * SKUs this process last saw sold out. Only a hint for which read to send first: a SKU seen
+ * sold out is glanced at (stockGlance), and read in full only if units came back; the stock
+ * itself is always read from the database. Bounded: cleared when full.
+ */
+const seenSoldOut = new Set<string>();
+export function lastSeenSoldOut(skuId: string): boolean {
+  return seenSoldOut.has(skuId);
+}
+export function noteStock(skuId: string, available: number): void {
+  if (available > 0) seenSoldOut.delete(skuId);
+  else {
+    if (seenSoldOut.size >= 10_000) seenSoldOut.clear();
+    seenSoldOut.add(skuId);
+  }
+}
+
 // ---- Payment notifications: one of these per paid checkout ----------------------------------
 
 /** The checkout a provider's event names, by its payment number: what the event is checked against. */

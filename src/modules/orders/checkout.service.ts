@@ -74,7 +74,7 @@ export function requestHash(input: unknown): () => string {
 type SkuRow = q.CheckoutRead;
 
 /** Line i asks for more than the `available` units left (0: sold out). */
-function soldOutError(sku: SkuRow, i: number, available: number) {
+function soldOutError(sku: Pick<SkuRow, 'id' | 'title' | 'spec'>, i: number, available: number) {
   return new AppError(409, 'sold_out', available === 0 ? `${sku.title} ${sku.spec} is sold out` : `Only ${available} of ${sku.title} ${sku.spec} left`,
     [{ pointer: `/body/items/${i}/quantity`, detail: `${available} left`, code: 'sold_out' }], { skuId: sku.id, available });
 }
@@ -111,16 +111,32 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
 
   const replay = () => earlierCheckout(ctx, scope, idempotencyKey, hashOf);
 
+  // A one-line checkout of a SKU this process last saw sold out: in a flash sale most buyers are
+  // told "sold out", and a light read (the stock, and whether the key was used) is all they need.
+  const only = input.items.length === 1 ? input.items[0]!.skuId : undefined;
+  if (only !== undefined && q.lastSeenSoldOut(only)) {
+    const glance = await q.stockGlance(ctx.deps.db, { skuId: only, userId: buyerId, key: idempotencyKey });
+    if (glance?.stock_available === 0) {
+      // …unless this is a replay of a checkout that got the last units.
+      const earlier = glance.used_by ? await replay() : null;
+      if (earlier) return earlier;
+      throw soldOutError(glance, 0, 0);
+    }
+    if (glance) q.noteStock(only, glance.stock_available);
+  }
+
   // Everything the checkout reads, in one statement before the write transaction. A flash sale
   // answers most buyers "sold out": they are told from this read, without queueing a write; the
   // conditional decrement inside the transaction stays the authority.
   const reads = await q.checkoutReads(ctx.deps.db, input.items.map((l) => l.skuId), input.addressId, buyerId);
   const soldOut = input.items.findIndex((l) => reads.find((x) => x.id === l.skuId)?.stock_available === 0);
   if (soldOut >= 0) {
+    const sku = reads.find((x) => x.id === input.items[soldOut]!.skuId)!;
+    q.noteStock(sku.id, 0);
     // …unless this is a replay of a checkout that got the last units.
     const earlier = await replay();
     if (earlier) return earlier;
-    throw soldOutError(reads.find((x) => x.id === input.items[soldOut]!.skuId)!, soldOut, 0);
+    throw soldOutError(sku, soldOut, 0);
   }
 
   // No look-up of the Idempotency-Key first: a new key is the common case, and the key's row,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, DB, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { expireCheckouts } from './checkout.service.js';
+import { lastSeenSoldOut } from './checkout.queries.js';
 import { batchCounts } from './checkout-batch.js';
 
 let t: TestApp;
@@ -255,6 +256,33 @@ describe('checkout', () => {
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expectProblem(await checkout(b.client, { ...body, items: [{ skuId: sku, quantity: 3 }] }, k), 422, 'idempotency_key_reused');
+  });
+
+  it('a SKU seen sold out: later buyers hear it from a light read, a replay still gets its checkout, and units put back sell again', async () => {
+    const sku = await product(supA, 1);
+    const [a, b] = await Promise.all([buyerWithAddress(), buyerWithAddress()]);
+    const body = (addressId: string, quantity = 1) => ({ items: [{ skuId: sku, quantity }], addressId });
+    const kA = key();
+    const first = await checkout(a.client, body(a.addressId), kA);
+    expect(first.status).toBe(201);
+    expect(lastSeenSoldOut(sku)).toBe(false);
+    // The full read finds it sold out; the next buyer is answered from the light read, alike.
+    const refusals = [await checkout(b.client, body(b.addressId)), await checkout(b.client, body(b.addressId))];
+    expect(lastSeenSoldOut(sku)).toBe(true);
+    for (const r of refusals) {
+      expectProblem(r, 409, 'sold_out');
+      expect(r.body).toMatchObject({ skuId: sku, available: 0, errors: [{ pointer: '/body/items/0/quantity', code: 'sold_out' }] });
+    }
+    // The buyer who took the last unit replays its request: its checkout, not "sold out".
+    const replay = await checkout(a.client, body(a.addressId), kA);
+    expect([replay.status, replay.body.id, replay.headers['idempotent-replayed']]).toEqual([200, first.body.id, 'true']);
+    expectProblem(await checkout(a.client, body(a.addressId, 2), kA), 422, 'idempotency_key_reused');
+    // The unit comes back: the light read sees it and the checkout is placed.
+    expect((await a.client.post(`/api/v1/checkouts/${first.body.id}/cancel`, {})).status).toBe(200);
+    const again = await checkout(b.client, body(b.addressId));
+    expect(again.status).toBe(201);
+    expect(lastSeenSoldOut(sku)).toBe(false);
+    expect(await stockOf(sku)).toBe(0);
   });
 
   it('an order number another process made in the same millisecond: placed again under new numbers, not refused', async () => {
