@@ -73,6 +73,17 @@ describe('afterCommit', () => {
     expect(await Promise.all([0, 1, 2, 3].map((i) => stored(`together-${i}`)))).toEqual([1, 1, 0, 1]);
   });
 
+  it('a hook that throws does not turn a committed write into an error; the hooks after it still run', async () => {
+    let later = false;
+    await expect(inTransaction(ctx(), async (tx) => {
+      await write(tx, 'hook-throws');
+      afterCommit(tx, () => { throw new Error('cache full'); });
+      afterCommit(tx, () => { later = true; });
+      return 'done';
+    })).resolves.toBe('done');
+    expect([later, await stored('hook-throws')]).toEqual([true, 1]);
+  });
+
   it('refuses a transaction that inTransaction did not open: its commit could not be seen', async () => {
     await t.deps.db.transaction().execute(async (trx) => {
       expect(() => afterCommit({ ...ctx(), db: trx }, () => {})).toThrow(/not opened by inTransaction/);

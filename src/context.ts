@@ -65,11 +65,15 @@ export function writeAlone<T>(ctx: Ctx, fn: (db: Kysely<Database>) => Promise<T>
 /** Runs fn in one transaction; nested calls join the outer one. */
 export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
-  const committed: (() => void)[] = [];
+  let committed: (() => void)[] = [];
   // On SQLite a job of a group commit resolves only after the batch's COMMIT, and a job that
-  // threw rejects here (its savepoint rolled back): its hooks are dropped with it.
-  const result = await ctx.deps.transact((trx) => fn({ ...ctx, db: trx, committed }));
-  for (const hook of committed) hook();
+  // threw rejects here (its savepoint rolled back): its hooks are dropped with it. The list is
+  // made afresh by each run of fn, so a runner that tried again would drop a failed run's.
+  const result = await ctx.deps.transact((trx) => fn({ ...ctx, db: trx, committed: (committed = []) }));
+  for (const hook of committed) {
+    // The write is committed whatever a hook does: its failure is logged, not the caller's.
+    try { hook(); } catch (err) { ctx.deps.log.error({ err }, 'an after-commit hook failed'); }
+  }
   return result;
 }
 

@@ -35,7 +35,7 @@ export async function recordAudit(ctx: Ctx, e: AuditEntry): Promise<void> {
       target_type: e.targetType ?? null,
       target_id: e.targetId ?? null,
       county_code: e.countyCode ?? null,
-      ip: ctx.ip,
+      ip: ctx.ip ?? null,
       detail: e.detail ? JSON.stringify(e.detail) : null,
     }],
   });

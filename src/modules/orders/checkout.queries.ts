@@ -169,9 +169,10 @@ const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { us
 });
 
 /**
- * The Idempotency-Key's record, read from committed data: every sold-out answer asks it (a
- * replay of a checkout that took the last units gets that checkout), so on PostgreSQL the
- * look-ups of one event-loop turn go as one statement.
+ * The Idempotency-Key's record, read from committed data: a sold-out answer from the full read
+ * asks it (a replay of a checkout that took the last units gets that checkout; the light read,
+ * stockGlance, carries it along), so on PostgreSQL the look-ups of one event-loop turn go as
+ * one statement.
  */
 export async function committedIdempotencyRecord(db: Kysely<Database>, p: { userId: string; scope: string; key: string }) {
   return (await idempotencyInBatches(db, p))[0];
@@ -183,7 +184,7 @@ export async function committedIdempotencyRecord(db: Kysely<Database>, p: { user
  * What a sold-out answer needs, in one light statement: the SKU's stock, its title and spec,
  * and whether this buyer already used the Idempotency-Key (a replay of a checkout that took the
  * last units gets that checkout). The full read (readsFor) joins six tables and returns some
- * forty columns; in a flash sale most buyers are told "sold out", and for them this is all.
+ * thirty columns; in a flash sale most buyers are told "sold out", and for them this is all.
  */
 const glanceFor = (db: Db, p: { userId: string | Expression<string>; key: string | Expression<string> }) =>
   db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id')
@@ -207,7 +208,13 @@ const glancesInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId:
 
 /** The light read of one SKU for a checkout under this Idempotency-Key (undefined: no such SKU). */
 export async function stockGlance(db: Kysely<Database>, p: { skuId: string; userId: string; key: string }): Promise<StockGlance | undefined> {
+  glances++;
   return (await glancesInBatches(db, p))[0];
+}
+let glances = 0;
+/** How many light reads this process has sent (for tests, which check which read answered). */
+export function stockGlances(): number {
+  return glances;
 }
 
 /**

@@ -125,7 +125,8 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
     if (glance) q.noteStock(only, glance.stock_available);
   }
 
-  // Everything the checkout reads, in one statement before the write transaction. A flash sale
+  // Everything the checkout reads, in one statement before the write transaction (after the
+  // light read above when that found units back). A flash sale
   // answers most buyers "sold out": they are told from this read, without queueing a write; the
   // conditional decrement inside the transaction stays the authority.
   const reads = await q.checkoutReads(ctx.deps.db, input.items.map((l) => l.skuId), input.addressId, buyerId);

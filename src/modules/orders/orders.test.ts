@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, DB, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { expireCheckouts } from './checkout.service.js';
-import { lastSeenSoldOut } from './checkout.queries.js';
+import { lastSeenSoldOut, stockGlances } from './checkout.queries.js';
 import { batchCounts } from './checkout-batch.js';
 
 let t: TestApp;
@@ -267,8 +267,11 @@ describe('checkout', () => {
     expect(first.status).toBe(201);
     expect(lastSeenSoldOut(sku)).toBe(false);
     // The full read finds it sold out; the next buyer is answered from the light read, alike.
-    const refusals = [await checkout(b.client, body(b.addressId)), await checkout(b.client, body(b.addressId))];
-    expect(lastSeenSoldOut(sku)).toBe(true);
+    const glances = stockGlances();
+    const refusals = [await checkout(b.client, body(b.addressId))];
+    expect([lastSeenSoldOut(sku), stockGlances() - glances]).toEqual([true, 0]);
+    refusals.push(await checkout(b.client, body(b.addressId)));
+    expect(stockGlances() - glances).toBe(1);
     for (const r of refusals) {
       expectProblem(r, 409, 'sold_out');
       expect(r.body).toMatchObject({ skuId: sku, available: 0, errors: [{ pointer: '/body/items/0/quantity', code: 'sold_out' }] });
@@ -425,6 +428,18 @@ describe('cart and addresses', () => {
     const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 3 }], addressId: b.addressId, fromCart: true });
     expect(c.status).toBe(201);
     expect((await b.client.get('/api/v1/cart')).body.items).toHaveLength(0);
+  });
+
+  it('a second put sets the line\'s quantity; an item taken off sale cannot be put in, and the line already there stays', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 990);
+    expect((await b.client.put(`/api/v1/cart/items/${s1}`, { quantity: 3 })).status).toBe(200);
+    const set = await b.client.put(`/api/v1/cart/items/${s1}`, { quantity: 5 });
+    expect(set.body).toMatchObject({ totalFen: 4950, items: [{ skuId: s1, quantity: 5, available: true }] });
+    const productId = (await t.deps.db.selectFrom('sku').select('product_id').where('id', '=', s1).executeTakeFirstOrThrow()).product_id;
+    expect((await op.client.post(`/api/v1/products/${productId}/unpublish`, {})).status).toBe(200);
+    expectProblem(await b.client.put(`/api/v1/cart/items/${s1}`, { quantity: 1 }), 404, 'not_found');
+    expect((await b.client.get('/api/v1/cart')).body).toMatchObject({ totalFen: 0, items: [{ skuId: s1, quantity: 5, available: false }] });
   });
 
   it('addresses: unknown regions refused, another buyer’s address is not found, delete keeps orders’ copy', async () => {
