@@ -61,25 +61,39 @@ export type CheckoutRead = NonNullable<Awaited<ReturnType<typeof readsForOne.fir
 const rowsOf = <T>(row: T | undefined): T[] => (row ? [row] : []);
 
 /**
+ * `unnest($1::text[], …) with ordinality as "want"("c1", …, "n")`: one row per key of a batch
+ * (each array holds one column of the keys), `n` the key's 1-based place.
+ */
+function wantRows<C extends string>(columns: C[], arrays: string[][]) {
+  return sql<Record<C, string> & { n: number }>`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) with ordinality`
+    .as<'want'>(sql.raw(`"want"(${[...columns, 'n'].map((c) => `"${c}"`).join(', ')})`));
+}
+
+/**
+ * Look-ups of at most one row each, answered together per event-loop turn (platform/db/read-batch.ts):
+ * on PostgreSQL all of a turn's keys go as ONE statement (`many`, its rows tagged with `n`); on
+ * SQLite, which has no round trips, each key runs `one` in turn, but the answers still leave together.
+ */
+function oneRowLookups<K, R>(one: { first: (db: Kysely<Database>, key: K) => Promise<R | undefined> }, many: (db: Kysely<Database>, keys: K[]) => Promise<(R & { n: number })[]>) {
+  return batchedRead(async (db: Kysely<Database>, keys: K[]) => {
+    if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await one.first(db, k))));
+    return rowsByOrdinal<R>(keys.length, await many(db, keys));
+  });
+}
+
+/**
  * The same read for many one-SKU checkouts at once, on PostgreSQL: one row per (key, SKU) found,
  * `n` saying which key (1-based) it answers. See readsInBatches.
  */
 const readsForMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[]; addressIds: string[]; userIds: string[] }) =>
-  db.selectFrom(sql<{ sku_id: string; address_id: string; user_id: string; n: number }>`unnest(${p.skuIds}::text[], ${p.addressIds}::text[], ${p.userIds}::text[]) with ordinality`
-    .as<'want'>(sql`"want"("sku_id", "address_id", "user_id", "n")`))
+  db.selectFrom(wantRows(['sku_id', 'address_id', 'user_id'], [p.skuIds, p.addressIds, p.userIds]))
     .innerJoinLateral((eb) => readsFor(eb as unknown as Db, { addressId: eb.ref('want.address_id'), userId: eb.ref('want.user_id') }).where('sku.id', '=', eb.ref('want.sku_id')).as('r'), (join) => join.onTrue())
     .select('want.n')
     .selectAll('r'));
 
-/**
- * One-SKU checkout reads of the same event-loop turn, answered together (platform/db/read-batch.ts):
- * one statement on PostgreSQL; on SQLite, which has no round trips, one after another, but the
- * answers of the turn still leave together.
- */
-const readsInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; addressId: string; userId: string }[]) => {
-  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await readsForOne.first(db, k))));
-  return rowsByOrdinal<CheckoutRead>(keys.length, await readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) }));
-});
+/** One-SKU checkout reads of the same event-loop turn, answered together. */
+const readsInBatches = oneRowLookups(readsForOne, (db, keys: { skuId: string; addressId: string; userId: string }[]) =>
+  readsForMany.all(db, { skuIds: keys.map((k) => k.skuId), addressIds: keys.map((k) => k.addressId), userIds: keys.map((k) => k.userId) }));
 
 /** The rows of `readsFor` for these SKUs (missing SKUs have no row). */
 export async function checkoutReads(db: Db, skuIds: string[], addressId: string, userId: string): Promise<CheckoutRead[]> {
@@ -157,16 +171,13 @@ export const idempotencyRecord = preparedQuery((db: Kysely<Database>, p: { userI
   db.selectFrom('idempotency_record').selectAll().where('user_id', '=', p.userId).where('scope', '=', p.scope).where('idem_key', '=', p.key));
 
 const idempotencyRecordsMany = preparedQuery((db: Kysely<Database>, p: { userIds: string[]; scopes: string[]; keys: string[] }) =>
-  db.selectFrom(sql<{ user_id: string; scope: string; idem_key: string; n: number }>`unnest(${p.userIds}::text[], ${p.scopes}::text[], ${p.keys}::text[]) with ordinality`
-    .as<'want'>(sql`"want"("user_id", "scope", "idem_key", "n")`))
+  db.selectFrom(wantRows(['user_id', 'scope', 'idem_key'], [p.userIds, p.scopes, p.keys]))
     .innerJoin('idempotency_record', (join) => join.onRef('idempotency_record.user_id', '=', 'want.user_id').onRef('idempotency_record.scope', '=', 'want.scope').onRef('idempotency_record.idem_key', '=', 'want.idem_key'))
     .select('want.n')
     .selectAll('idempotency_record'));
 
-const idempotencyInBatches = batchedRead(async (db: Kysely<Database>, keys: { userId: string; scope: string; key: string }[]) => {
-  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await idempotencyRecord.first(db, k))));
-  return rowsByOrdinal<Database['idempotency_record']>(keys.length, await idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) }));
-});
+const idempotencyInBatches = oneRowLookups(idempotencyRecord, (db, keys: { userId: string; scope: string; key: string }[]) =>
+  idempotencyRecordsMany.all(db, { userIds: keys.map((k) => k.userId), scopes: keys.map((k) => k.scope), keys: keys.map((k) => k.key) }));
 
 /**
  * The Idempotency-Key's record, read from committed data: a sold-out answer from the full read
@@ -195,16 +206,13 @@ const glanceOne = preparedQuery((db: Kysely<Database>, p: { skuId: string; userI
 export type StockGlance = NonNullable<Awaited<ReturnType<typeof glanceOne.first>>>;
 
 const glanceMany = preparedQuery((db: Kysely<Database>, p: { skuIds: string[]; userIds: string[]; keys: string[] }) =>
-  db.selectFrom(sql<{ sku_id: string; user_id: string; idem_key: string; n: number }>`unnest(${p.skuIds}::text[], ${p.userIds}::text[], ${p.keys}::text[]) with ordinality`
-    .as<'want'>(sql`"want"("sku_id", "user_id", "idem_key", "n")`))
+  db.selectFrom(wantRows(['sku_id', 'user_id', 'idem_key'], [p.skuIds, p.userIds, p.keys]))
     .innerJoinLateral((eb) => glanceFor(eb as unknown as Db, { userId: eb.ref('want.user_id'), key: eb.ref('want.idem_key') }).where('sku.id', '=', eb.ref('want.sku_id')).as('r'), (join) => join.onTrue())
     .select('want.n')
     .selectAll('r'));
 
-const glancesInBatches = batchedRead(async (db: Kysely<Database>, keys: { skuId: string; userId: string; key: string }[]) => {
-  if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await glanceOne.first(db, k))));
-  return rowsByOrdinal<StockGlance>(keys.length, await glanceMany.all(db, { skuIds: keys.map((k) => k.skuId), userIds: keys.map((k) => k.userId), keys: keys.map((k) => k.key) }));
-});
+const glancesInBatches = oneRowLookups(glanceOne, (db, keys: { skuId: string; userId: string; key: string }[]) =>
+  glanceMany.all(db, { skuIds: keys.map((k) => k.skuId), userIds: keys.map((k) => k.userId), keys: keys.map((k) => k.key) }));
 
 /** The light read of one SKU for a checkout under this Idempotency-Key (undefined: no such SKU). */
 export async function stockGlance(db: Kysely<Database>, p: { skuId: string; userId: string; key: string }): Promise<StockGlance | undefined> {
