@@ -244,14 +244,18 @@ export function noteStock(skuId: string, available: number): void {
 
 // ---- Payment notifications: one of these per paid checkout ----------------------------------
 
-/** The checkout a provider's event names, by its payment number: what the event is checked against. */
+/** The checkout a provider's event names, by its payment number: what an event that paid nothing is checked against. */
 export const checkoutByPaymentNo = preparedQuery((db: Kysely<Database>, p: { paymentNo: string }) =>
-  db.selectFrom('checkout').select(['id', 'payment_no', 'total_fen']).where('payment_no', '=', p.paymentNo));
+  db.selectFrom('checkout').select(['id', 'payment_no', 'total_fen', 'status', 'transaction_id']).where('payment_no', '=', p.paymentNo));
 
-/** Pending → paid, conditional: a redelivered or late event finds it moved and changes nothing. */
-export const markCheckoutPaid = preparedQuery((db: Kysely<Database>, p: { id: string; paidAt: string; transactionId: string }) =>
+/**
+ * Pending → paid for the event's payment number, only if the amount paid is the checkout's
+ * total; conditional, so a redelivered or late event finds it moved and changes nothing.
+ */
+export const markCheckoutPaid = preparedQuery((db: Kysely<Database>, p: { paymentNo: string; amountFen: number; paidAt: string; transactionId: string }) =>
   db.updateTable('checkout').set({ status: 'paid', paid_at: p.paidAt, transaction_id: p.transactionId })
-    .where('id', '=', p.id).where('status', '=', 'pending_payment'));
+    .where('payment_no', '=', p.paymentNo).where('total_fen', '=', p.amountFen).where('status', '=', 'pending_payment')
+    .returning(['id', 'payment_no', 'total_fen']));
 
 /** The checkout's pending orders → paid, with what the ledger entry and the audit rows need. */
 export const markOrdersPaid = preparedQuery((db: Kysely<Database>, p: { checkoutId: string; paidAt: string; now: string }) =>

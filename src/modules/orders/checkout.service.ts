@@ -496,22 +496,24 @@ export async function expireCheckouts(deps: Deps, now: string = nowIso()): Promi
 export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promise<void> {
   const ctx = systemCtx(deps);
   if (event.kind === 'paid') {
-    const c = await q.checkoutByPaymentNo.first(deps.db, { paymentNo: event.outTradeNo });
-    if (!c) throw new AppError(404, 'unknown_payment', `No checkout for ${event.outTradeNo}`);
-    if (event.amountFen !== c.total_fen) {
-      deps.log.error({ event, checkout: c.id }, 'paid amount differs from the checkout total');
-      throw new AppError(409, 'amount_mismatch', 'The paid amount does not match the checkout');
-    }
     const late = await inTransaction(ctx, async (tx) => {
       const now = nowIso();
-      if (await q.markCheckoutPaid.affected(tx.db, { id: c.id, paidAt: event.paidAt, transactionId: event.transactionId }) !== 1) {
-        // Already paid (a redelivery) — nothing to do. Cancelled — the money must go back.
-        const current = await tx.db.selectFrom('checkout').select(['status', 'transaction_id']).where('id', '=', c.id).executeTakeFirstOrThrow();
-        if (current.status === 'cancelled' && !current.transaction_id) {
-          await tx.db.updateTable('checkout').set({ transaction_id: event.transactionId }).where('id', '=', c.id).where('transaction_id', 'is', null).execute();
-          return true;
+      // Pending → paid first, keyed by the payment number and the amount paid: the common case
+      // in one statement. Anything else is told apart by reading the checkout, before any write.
+      const c = await q.markCheckoutPaid.first(tx.db, { paymentNo: event.outTradeNo, amountFen: event.amountFen, paidAt: event.paidAt, transactionId: event.transactionId });
+      if (!c) {
+        const current = await q.checkoutByPaymentNo.first(tx.db, { paymentNo: event.outTradeNo });
+        if (!current) throw new AppError(404, 'unknown_payment', `No checkout for ${event.outTradeNo}`);
+        if (event.amountFen !== current.total_fen) {
+          deps.log.error({ event, checkout: current.id }, 'paid amount differs from the checkout total');
+          throw new AppError(409, 'amount_mismatch', 'The paid amount does not match the checkout');
         }
-        return false;
+        // Already paid (a redelivery) — nothing to do. Cancelled — the money must go back.
+        if (current.status === 'cancelled' && !current.transaction_id) {
+          await tx.db.updateTable('checkout').set({ transaction_id: event.transactionId }).where('id', '=', current.id).where('transaction_id', 'is', null).execute();
+          return current;
+        }
+        return null;
       }
       const orders = await q.markOrdersPaid.all(tx.db, { checkoutId: c.id, paidAt: event.paidAt, now });
       for (const o of orders) await recordAudit(tx, { action: 'order.paid', targetType: 'order', targetId: o.id, countyCode: o.county_code, actorId: null, detail: { transactionId: event.transactionId } });
@@ -524,9 +526,9 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
       for (const [countyCode, list] of [...byCounty].sort(([a], [b]) => (a < b ? -1 : 1))) {
         await postEntry(tx, paymentReceived({ countyCode, paymentId: `${c.payment_no}-${countyCode}`, orders: list.map((o) => ({ orderId: o.id, supplierId: o.supplier_id, amountFen: o.total_fen })) }));
       }
-      return false;
+      return null;
     });
-    if (late) await refundLatePayment(deps, c, event);
+    if (late) await refundLatePayment(deps, late, event);
     return;
   }
   // Refund results: settle the refund row and, on success, the ledger's refund clearing.

@@ -4,6 +4,7 @@ import { createTestApp, DB, expectProblem, type TestApp, type TestClient } from 
 import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
 import { expireCheckouts } from './checkout.service.js';
 import { lastSeenSoldOut, stockGlances } from './checkout.queries.js';
+import { signSandboxNotification } from '../payments/sandbox.js';
 import { batchCounts } from './checkout-batch.js';
 
 let t: TestApp;
@@ -385,6 +386,28 @@ describe('paying in the sandbox', () => {
       (r) => r?.status === 'succeeded',
     );
     expect(refund).toMatchObject({ amount_fen: 1800, status: 'succeeded' });
+  });
+
+  it('a signed notification for an unknown payment, or for another amount, is refused and changes nothing', async () => {
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 1800);
+    const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 1 }], addressId: b.addressId });
+    const signed = (outTradeNo: string, amountFen: number) => {
+      const body = JSON.stringify({ id: `EV-${randomUUID()}`, event_type: 'TRANSACTION.SUCCESS', create_time: new Date().toISOString(),
+        resource: { out_trade_no: outTradeNo, transaction_id: `SBX${randomUUID()}`, amount_fen: amountFen, paid_at: new Date().toISOString() } });
+      const headers = signSandboxNotification('orders-test-secret', body, JSON.parse(body).id, new Date());
+      return t.client().request('POST', '/api/v1/payments/notify/sandbox', body, { ...headers, 'content-type': 'application/json' });
+    };
+    const entries = async () => Number((await t.deps.db.selectFrom('ledger_entry').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await entries();
+    expectProblem(await signed('P20991231000000000000000', 1800), 404, 'unknown_payment');
+    expectProblem(await signed(c.body.paymentNo, 1799), 409, 'amount_mismatch');
+    const row = await t.deps.db.selectFrom('checkout').select(['status', 'transaction_id']).where('id', '=', c.body.id).executeTakeFirstOrThrow();
+    expect([row.status, row.transaction_id, await entries()]).toEqual(['pending_payment', null, before]);
+    // The right amount pays it.
+    expect((await signed(c.body.paymentNo, 1800)).status).toBe(204);
+    expect((await t.deps.db.selectFrom('checkout').select('status').where('id', '=', c.body.id).executeTakeFirstOrThrow()).status).toBe('paid');
+    expect(await entries()).toBe(before + 1);
   });
 
   it('a forged notification is refused at the notify route and changes nothing', async () => {
