@@ -65,6 +65,7 @@ const rowsOf = <T>(row: T | undefined): T[] => (row ? [row] : []);
  * (each array holds one column of the keys), `n` the key's 1-based place.
  */
 function wantRows<C extends string>(columns: C[], arrays: string[][]) {
+  if (columns.length !== arrays.length) throw new Error('wantRows: one array per column');
   return sql<Record<C, string> & { n: number }>`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) with ordinality`
     .as<'want'>(sql.raw(`"want"(${[...columns, 'n'].map((c) => `"${c}"`).join(', ')})`));
 }

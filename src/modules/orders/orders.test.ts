@@ -408,6 +408,9 @@ describe('paying in the sandbox', () => {
     expect((await signed(c.body.paymentNo, 1800)).status).toBe(204);
     expect((await t.deps.db.selectFrom('checkout').select('status').where('id', '=', c.body.id).executeTakeFirstOrThrow()).status).toBe('paid');
     expect(await entries()).toBe(before + 1);
+    // Another amount for the paid checkout is still refused, and books nothing more.
+    expectProblem(await signed(c.body.paymentNo, 1799), 409, 'amount_mismatch');
+    expect(await entries()).toBe(before + 1);
   });
 
   it('a forged notification is refused at the notify route and changes nothing', async () => {
