@@ -126,9 +126,9 @@ export async function placeCheckout(ctx: Ctx, input: CheckoutInput, idempotencyK
   }
 
   // Everything the checkout reads, in one statement before the write transaction (after the
-  // light read above when that found units back). A flash sale
-  // answers most buyers "sold out": they are told from this read, without queueing a write; the
-  // conditional decrement inside the transaction stays the authority.
+  // light read above when that found units back). Sold-out buyers are told from this read,
+  // without queueing a write; the conditional decrement inside the transaction stays the
+  // authority.
   const reads = await q.checkoutReads(ctx.deps.db, input.items.map((l) => l.skuId), input.addressId, buyerId);
   const soldOut = input.items.findIndex((l) => reads.find((x) => x.id === l.skuId)?.stock_available === 0);
   if (soldOut >= 0) {
