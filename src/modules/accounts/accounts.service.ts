@@ -10,7 +10,7 @@ import { nowIso } from '../../platform/time.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import * as repo from './accounts.repo.js';
-import { cachedSession, forgetSessions, keepSession } from './session-cache.js';
+import { cachedSession, forgetSessions, forgetSessionsOnCommit, keepSession } from './session-cache.js';
 
 const SMS_CODE_TTL_MS = 5 * 60 * 1000;
 const SMS_RESEND_MS = 60 * 1000;
@@ -220,7 +220,6 @@ export async function resolveSession(deps: Deps, token: string): Promise<Resolve
 
 export async function logout(ctx: Ctx): Promise<void> {
   if (!ctx.actor) return;
-  forgetSessions(ctx.deps, ctx.actor.userId);
   await ctx.db.updateTable('user_session').set({ revoked_at: nowIso() }).where('id', '=', ctx.actor.sessionId).execute();
   forgetSessions(ctx.deps, ctx.actor.userId);
 }
@@ -263,13 +262,12 @@ export async function changePassword(ctx: Ctx, input: { currentPassword?: string
   }
   const hash = await hashPassword(ctx.deps, input.newPassword);
   await inTransaction(ctx, async (tx) => {
-    forgetSessions(ctx.deps, user.id);
+    forgetSessionsOnCommit(tx, user.id);
     await tx.db.updateTable('app_user').set({ password_hash: hash }).where('id', '=', user.id).execute();
     // Every other session signs out: a changed password is often a response to a stolen one.
     await tx.db.updateTable('user_session').set({ revoked_at: nowIso() }).where('user_id', '=', user.id).where('id', '!=', ctx.actor!.sessionId).where('revoked_at', 'is', null).execute();
     await recordAudit(tx, { action: 'account.password_changed', targetType: 'user', targetId: user.id });
   });
-  forgetSessions(ctx.deps, user.id); // committed now
 }
 
 function regionName(ctx: Ctx, prefix: string): string {
@@ -388,12 +386,11 @@ export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; r
       throw new AppError(409, 'role_exists', 'This person already holds that role there');
     }
     const id = newId('roleGrant');
-    forgetSessions(ctx.deps, userId);
+    forgetSessionsOnCommit(tx, userId);
     await tx.db.insertInto('role_grant').values({ id, user_id: userId, role: input.role, region_prefix: prefix, supplier_id: supplierId, granted_by: ctx.actor!.userId, created_at: nowIso() }).execute();
     await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: userId, countyCode: prefix || null, detail: { role: input.role, regionPrefix: prefix, supplierId } });
     return { id };
   });
-  forgetSessions(ctx.deps, userId); // committed now
   return granted;
 }
 
@@ -409,11 +406,10 @@ export async function revokeRole(ctx: Ctx, userId: string, grantId: string) {
     if (grant.role === 'center_admin' && userId === ctx.actor!.userId) {
       throw new AppError(409, 'cannot_revoke_own_admin', 'You cannot remove your own administrator role; ask another administrator');
     }
-    forgetSessions(ctx.deps, userId);
+    forgetSessionsOnCommit(tx, userId);
     await tx.db.deleteFrom('role_grant').where('id', '=', grantId).execute();
     await recordAudit(tx, { action: 'role.revoked', targetType: 'user', targetId: userId, countyCode: grant.region_prefix || null, detail: { role: grant.role, regionPrefix: grant.region_prefix, supplierId: grant.supplier_id } });
   });
-  forgetSessions(ctx.deps, userId); // committed now
 }
 
 /**

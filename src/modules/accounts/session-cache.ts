@@ -1,4 +1,4 @@
-import type { Deps } from '../../context.js';
+import { afterCommit, type Ctx, type Deps } from '../../context.js';
 import type { ResolvedSession } from '../../platform/http/access.js';
 
 /**
@@ -10,10 +10,11 @@ import type { ResolvedSession } from '../../platform/http/access.js';
  *
  * What a cached answer may miss, and for how long:
  * - a change made through this process to a person's sessions or roles (sign-out, a revoked
- *   session, a changed password, a role granted or taken away) calls `forgetSessions` for that
- *   person twice: when it writes, and again once its transaction has committed. Each call drops
- *   the person's entries and keeps none for them for the next second, so no look-up that read
- *   the old state, before the commit, is kept: the change applies to the very next request;
+ *   session, a changed password, a role granted or taken away) forgets that person's sessions
+ *   once it has committed (`forgetSessionsOnCommit` inside its transaction, `forgetSessions`
+ *   after a lone write). That drops the person's entries and keeps none for them from look-ups
+ *   that begin within the next second, so none that read the old state, before the commit, is
+ *   kept: the change applies to the very next request;
  * - a change made through another server process reaches this one as fast as Redis delivers
  *   the other process's `forgetSessions` (milliseconds; Realtime.broadcast), and within
  *   SESSION_CACHE_MS in any case (without Redis, or if that message is lost);
@@ -70,14 +71,19 @@ export function keepSession(deps: Deps, token: string, session: ResolvedSession,
 }
 
 /**
- * Call when a write changes who one of this person's sessions is or what it may do: once as it
- * writes, and once after its transaction has committed. Drops the person's entries and keeps
- * none for them for SESSION_CACHE_MS.
+ * Call once a write that changes who one of this person's sessions is or what it may do has
+ * committed. Drops the person's entries and keeps none for them from look-ups that begin within
+ * SESSION_CACHE_MS.
  */
 export function forgetSessions(deps: Deps, userId: string): void {
   forgetHere(deps, userId);
   // The other server processes at once (through Redis), not within SESSION_CACHE_MS.
   deps.realtime.broadcast(SESSIONS_CHANGED, userId);
+}
+
+/** forgetSessions once the transaction ctx writes in has committed (at once outside one). */
+export function forgetSessionsOnCommit(ctx: Ctx, userId: string): void {
+  afterCommit(ctx, () => forgetSessions(ctx.deps, userId));
 }
 
 const SESSIONS_CHANGED = 'sessions.changed';

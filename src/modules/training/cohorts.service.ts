@@ -7,7 +7,7 @@ import { bizDate, isValidDate, nowIso } from '../../platform/time.js';
 import { maskPhone } from '../../platform/mask.js';
 import { withinScope } from '../../platform/db/scope.js';
 import { recordAudit } from '../audit/index.js';
-import { forgetSessions } from '../accounts/index.js';
+import { forgetSessionsOnCommit } from '../accounts/index.js';
 import { notify } from '../notifications/index.js';
 import { centerPrefixes, cohortForCenter, cohortForStaff, cohortRow, courseForCenter, isCenter, myEnrolment } from './training.access.js';
 import { QR_SLOT_SECONDS, attendanceCode, checkAttendanceCode, slotAt } from './qr.js';
@@ -228,7 +228,7 @@ export async function getCohort(ctx: Ctx, cohortId: string) {
 async function ensureTraineeRole(tx: Ctx, userId: string, countyCode: string) {
   const grants = await tx.db.selectFrom('role_grant').select('region_prefix').where('user_id', '=', userId).where('role', '=', 'trainee').execute();
   if (grants.some((g) => countyCode.startsWith(g.region_prefix))) return;
-  forgetSessions(tx.deps, userId); // and enrol() again once committed
+  forgetSessionsOnCommit(tx, userId);
   await tx.db.insertInto('role_grant').values({ id: newId('roleGrant'), user_id: userId, role: 'trainee', region_prefix: countyCode, supplier_id: null, granted_by: null, created_at: nowIso() }).execute();
   await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: userId, countyCode, detail: { role: 'trainee', regionPrefix: countyCode, via: 'training_enrolment' } });
 }
@@ -247,9 +247,7 @@ export async function enrol(ctx: Ctx, cohortId: string, input: EnrolInput) {
   const town = ctx.deps.regions.get(input.townshipCode);
   if (!town || town.level !== 'township') throw invalid('/body/townshipCode', 'Choose your township (乡镇)');
   try {
-    const enrolled = await enrolOnce(ctx, cohortId, input, thisYear);
-    forgetSessions(ctx.deps, ctx.actor!.userId); // the trainee role it may have added is committed now
-    return enrolled;
+    return await enrolOnce(ctx, cohortId, input, thisYear);
   } catch (err) {
     // A double tap on PostgreSQL: the other request inserted the enrolment first (unique key).
     const code = String((err as { code?: unknown }).code ?? '');
