@@ -1,8 +1,7 @@
 import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../database.js';
-import { dialectOf } from '../../platform/db/connect.js';
 import { preparedQuery, StatementValue, type LeadingClauses } from '../../platform/db/prepared.js';
-import { batchedRead, rowsByOrdinal } from '../../platform/db/read-batch.js';
+import { oneRowLookups, wantRows } from '../../platform/db/read-batch.js';
 import type { ShippingPolicyTable } from './orders.tables.js';
 
 /**
@@ -57,30 +56,7 @@ const readsFor = (db: Db, p: { addressId: string | Expression<string>; userId: s
 const readsForOne = preparedQuery((db: Kysely<Database>, p: { skuId: string; addressId: string; userId: string }) => readsFor(db, p).where('sku.id', '=', p.skuId));
 export type CheckoutRead = NonNullable<Awaited<ReturnType<typeof readsForOne.first>>>;
 
-/** A look-up's answer as a list of rows (none or one). */
-const rowsOf = <T>(row: T | undefined): T[] => (row ? [row] : []);
 
-/**
- * `unnest($1::text[], …) with ordinality as "want"("c1", …, "n")`: one row per key of a batch
- * (each array holds one column of the keys), `n` the key's 1-based place.
- */
-function wantRows<C extends string>(columns: C[], arrays: string[][]) {
-  if (columns.length !== arrays.length) throw new Error('wantRows: one array per column');
-  return sql<Record<C, string> & { n: number }>`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) with ordinality`
-    .as<'want'>(sql.raw(`"want"(${[...columns, 'n'].map((c) => `"${c}"`).join(', ')})`));
-}
-
-/**
- * Look-ups of at most one row each, answered together per event-loop turn (platform/db/read-batch.ts):
- * on PostgreSQL all of a turn's keys go as ONE statement (`many`, its rows tagged with `n`); on
- * SQLite, which has no round trips, each key runs `one` in turn, but the answers still leave together.
- */
-function oneRowLookups<K, R>(one: { first: (db: Kysely<Database>, key: K) => Promise<R | undefined> }, many: (db: Kysely<Database>, keys: K[]) => Promise<(R & { n: number })[]>) {
-  return batchedRead(async (db: Kysely<Database>, keys: K[]) => {
-    if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => rowsOf(await one.first(db, k))));
-    return rowsByOrdinal<R>(keys.length, await many(db, keys));
-  });
-}
 
 /**
  * The same read for many one-SKU checkouts at once, on PostgreSQL: one row per (key, SKU) found,

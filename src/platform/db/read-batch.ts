@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './connect.js';
 
 /**
  * Look-ups of one kind that arrive in the same event-loop turn, answered by one statement.
@@ -51,4 +52,27 @@ export function rowsByOrdinal<R>(keys: number, rows: (R & { n: number })[]): R[]
   const answers: R[][] = Array.from({ length: keys }, () => []);
   for (const { n, ...row } of rows) answers[Number(n) - 1]!.push(row as unknown as R);
   return answers;
+}
+
+/**
+ * Look-ups of at most one row each, answered together per event-loop turn: on PostgreSQL all of
+ * a turn's keys go as ONE statement (`many`, its rows tagged with `n`, typically over wantRows);
+ * on SQLite, which has no round trips, each key runs `one` in turn, but the answers still leave
+ * together.
+ */
+export function oneRowLookups<DB, K, R>(one: { first: (db: Kysely<DB>, key: K) => Promise<R | undefined> }, many: (db: Kysely<DB>, keys: K[]) => Promise<(R & { n: number })[]>) {
+  return batchedRead(async (db: Kysely<DB>, keys: K[]) => {
+    if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => { const row = await one.first(db, k); return row ? [row] : []; }));
+    return rowsByOrdinal<R>(keys.length, await many(db, keys));
+  });
+}
+
+/**
+ * `unnest($1::text[], …) with ordinality as "want"("c1", …, "n")` (PostgreSQL): one row per key
+ * of a batch, each array holding one column of the keys, `n` the key's 1-based place.
+ */
+export function wantRows<C extends string>(columns: C[], arrays: string[][]) {
+  if (columns.length !== arrays.length) throw new Error('wantRows: one array per column');
+  return sql<Record<C, string> & { n: number }>`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) with ordinality`
+    .as<'want'>(sql.raw(`"want"(${[...columns, 'n'].map((c) => `"${c}"`).join(', ')})`));
 }
