@@ -57,12 +57,18 @@ export function rowsByOrdinal<R>(keys: number, rows: (R & { n: number })[]): R[]
 /**
  * Look-ups of at most one row each, answered together per event-loop turn: on PostgreSQL all of
  * a turn's keys go as ONE statement (`many`, its rows tagged with `n`, typically over wantRows);
- * on SQLite, which has no round trips, each key runs `one` in turn, but the answers still leave
- * together.
+ * on SQLite, which has no round trips, each key runs `one` in turn, inside one read transaction,
+ * and the answers still leave together.
  */
 export function oneRowLookups<DB, K, R>(one: { first: (db: Kysely<DB>, key: K) => Promise<R | undefined> }, many: (db: Kysely<DB>, keys: K[]) => Promise<(R & { n: number })[]>) {
   return batchedRead(async (db: Kysely<DB>, keys: K[]) => {
-    if (dialectOf(db) === 'sqlite') return Promise.all(keys.map(async (k) => { const row = await one.first(db, k); return row ? [row] : []; }));
+    if (dialectOf(db) === 'sqlite') {
+      const each = (on: Kysely<DB>) => Promise.all(keys.map(async (k) => { const row = await one.first(on, k); return row ? [row] : []; }));
+      // One read transaction for the turn's keys: outside a transaction every statement takes
+      // and drops its WAL read lock (two fcntl system calls, ≈ 7 µs of an 11 µs point read on
+      // the 2-core machine); inside one, the lock is taken once for all of them.
+      return keys.length > 1 && !db.isTransaction ? db.transaction().execute((trx) => each(trx)) : each(db);
+    }
     return rowsByOrdinal<R>(keys.length, await many(db, keys));
   });
 }

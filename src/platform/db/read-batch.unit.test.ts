@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
-import { batchedRead, rowsByOrdinal } from './read-batch.js';
+import { sql, type Kysely } from 'kysely';
+import { batchedRead, oneRowLookups, rowsByOrdinal } from './read-batch.js';
+import { connectDb } from './connect.js';
 
 // The batcher only uses the database as a key and hands it to readMany.
 const dbA = {} as Kysely<unknown>;
@@ -47,5 +48,24 @@ describe('batchedRead', () => {
 
   it('rowsByOrdinal gives each key its rows by their 1-based n, and none to a key without rows', () => {
     expect(rowsByOrdinal<{ v: string }>(3, [{ n: 3, v: 'c' }, { n: 1, v: 'a1' }, { n: 1, v: 'a2' }])).toEqual([[{ v: 'a1' }, { v: 'a2' }], [], [{ v: 'c' }]]);
+  });
+
+  it('on SQLite, oneRowLookups reads a turn\'s keys in one read transaction, and a lone key without one', async () => {
+    const handle = await connectDb<unknown>({ sqlitePath: ':memory:' });
+    try {
+      const inTransaction: boolean[] = [];
+      const lookup = oneRowLookups(
+        { first: async (db: Kysely<unknown>, k: number) => { inTransaction.push(db.isTransaction); return (await sql<{ v: number }>`select ${k} * 10 as v where ${k} % 2 = 1`.execute(db)).rows[0]; } },
+        async () => { throw new Error('the PostgreSQL form is not used on SQLite'); },
+      );
+      expect(await Promise.all([lookup(handle.db, 1), lookup(handle.db, 2), lookup(handle.db, 3)])).toEqual([[{ v: 10 }], [], [{ v: 30 }]]);
+      // Outside a transaction each statement would take and drop SQLite's read lock on its own.
+      expect(inTransaction).toEqual([true, true, true]);
+      inTransaction.length = 0;
+      expect(await lookup(handle.db, 5)).toEqual([{ v: 50 }]);
+      expect(inTransaction).toEqual([false]);
+    } finally {
+      await handle.close();
+    }
   });
 });
