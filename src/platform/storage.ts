@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Where uploaded bytes live. The default keeps them under DATA_DIR/uploads so one
@@ -8,6 +9,8 @@ import path from 'node:path';
  */
 export interface Storage {
   put(key: string, data: Buffer): Promise<void>;
+  /** Writes the chunks as they come (a large upload never sits in memory whole); nothing is left if they fail. */
+  putStream(key: string, chunks: AsyncIterable<Uint8Array>): Promise<void>;
   read(key: string): Promise<Buffer>;
   /** The bytes, or the inclusive byte range start..end of them (HTTP Range requests for video). */
   stream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
@@ -29,6 +32,18 @@ export function localDiskStorage(root: string): Storage {
       const tmp = `${file}.tmp-${process.pid}`;
       await fsp.writeFile(tmp, data);
       await fsp.rename(tmp, file); // readers never see half a file
+    },
+    async putStream(key, chunks) {
+      const file = full(key);
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      const tmp = `${file}.tmp-${process.pid}`;
+      try {
+        await pipeline(chunks, fs.createWriteStream(tmp));
+        await fsp.rename(tmp, file);
+      } catch (err) {
+        await fsp.rm(tmp, { force: true });
+        throw err;
+      }
     },
     read: (key) => fsp.readFile(full(key)),
     stream: (key, range) => fs.createReadStream(full(key), range),

@@ -29,36 +29,121 @@ const EXT: Record<string, string> = {
   'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov',
 };
 
-/** Reads the one file of a multipart request into memory, within the configured size limit. */
-export async function readUpload(req: FastifyRequest, deps: Deps): Promise<Buffer> {
+/** The one file part of a multipart request, and how to turn what goes wrong reading it into a 4xx. */
+async function onePart(req: FastifyRequest, maxBytes: number) {
   if (!req.isMultipart()) {
     throw new AppError(415, 'unsupported_media_type', 'Upload the file as multipart/form-data in a field named "file"');
   }
+  const tooLarge = () => new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, [{ pointer: '/body/file', detail: 'too large' }]);
   // A truncated body or a missing boundary is the client's fault: answer 400, not 500.
   const malformed = (err: unknown): never => {
     if (err instanceof AppError) throw err;
     const e = err as { code?: string; statusCode?: number; message?: string };
-    if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(deps.config.uploadMaxBytes / 1024 / 1024)} MB`, [{ pointer: '/body/file', detail: 'too large' }]);
-    }
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     if (e.statusCode === 413) throw new AppError(413, 'payload_too_large', 'The upload is too large');
     throw new AppError(400, 'malformed_multipart', `The upload could not be read (${e.message ?? 'malformed multipart body'}); try again`);
   };
-  const part = await req.file({ limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } }).catch(malformed);
+  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } }).catch(malformed);
   if (!part) throw new AppError(400, 'validation_failed', 'No file in the upload', [{ pointer: '/body/file', detail: 'required' }]);
+  return { part, malformed, tooLarge };
+}
+
+const emptyFile = () => new AppError(400, 'validation_failed', 'The file is empty', [{ pointer: '/body/file', detail: 'empty' }]);
+
+/** Reads the one file of a multipart request into memory, within the configured size limit. */
+export async function readUpload(req: FastifyRequest, deps: Deps): Promise<Buffer> {
+  const { part, malformed } = await onePart(req, deps.config.uploadMaxBytes);
   const data = await part.toBuffer().catch(malformed);
-  if (data.length === 0) throw new AppError(400, 'validation_failed', 'The file is empty', [{ pointer: '/body/file', detail: 'empty' }]);
+  if (data.length === 0) throw emptyFile();
   return data;
 }
+
+/** A file written to storage whose row is not yet written (recordReceivedFile). */
+export interface ReceivedFile { id: string; key: string; contentType: string; sizeBytes: number; sha256: string }
+
+/** The bytes file-type needs to tell every type we take. */
+const TYPE_HEAD_BYTES = 4100;
+
+/**
+ * Streams the one file of a multipart request to storage, for large files (lesson and
+ * assignment videos, up to VIDEO_UPLOAD_MAX_BYTES). Its type is checked by its first bytes
+ * before anything is written, its size and hash counted on the way. Call it before the
+ * transaction that records the file, never inside one: on SQLite a transaction is a job of the
+ * group commit, which holds the only writer, and a 200 MB disk write in there held every order
+ * placement back for as long as the disk took; the whole file also sat in memory.
+ */
+export async function receiveUpload(req: FastifyRequest, deps: Deps, purpose: FilePurpose, maxBytes: number): Promise<ReceivedFile> {
+  const { part, malformed, tooLarge } = await onePart(req, maxBytes);
+  const file = part.file as typeof part.file & { truncated?: boolean };
+  const chunks = file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const next = async () => {
+    const r = await chunks.next().catch(malformed);
+    if (file.truncated) throw tooLarge();
+    return r;
+  };
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < TYPE_HEAD_BYTES) {
+    const r = await next();
+    if (r.done) { ended = true; break; }
+    head.push(r.value);
+    headBytes += r.value.length;
+  }
+  if (headBytes === 0) throw emptyFile();
+  const contentType = (await fileTypeFromBuffer(Buffer.concat(head)))?.mime;
+  if (!contentType || !ALLOWED_TYPES[purpose].includes(contentType)) throw unsupported(purpose, contentType);
+  const id = newId('file');
+  const key = `${purpose}/${id}.${EXT[contentType] ?? 'bin'}`;
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  async function* all() {
+    for (const chunk of head) yield chunk;
+    for (let r = ended ? undefined : await next(); r && !r.done; r = await next()) yield r.value;
+  }
+  async function* counted() {
+    for await (const chunk of all()) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      yield chunk;
+    }
+  }
+  await deps.storage.putStream(key, counted());
+  return { id, key, contentType, sizeBytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * The row of a received file, in the caller's transaction, with `purpose` checked again (a
+ * lesson may have changed kind since). If that transaction fails, call discardReceivedFile.
+ */
+export async function recordReceivedFile(ctx: Ctx, f: ReceivedFile, purpose: FilePurpose, countyCode: string | null): Promise<string> {
+  if (!ALLOWED_TYPES[purpose].includes(f.contentType)) throw unsupported(purpose, f.contentType);
+  await ctx.db.insertInto('stored_file').values({
+    id: f.id, storage_key: f.key, content_type: f.contentType, size_bytes: f.sizeBytes, sha256: f.sha256, purpose, county_code: countyCode,
+    uploaded_by: ctx.actor?.userId ?? null, created_at: nowIso(),
+  }).execute();
+  return f.id;
+}
+
+/** Runs `record` (the transaction that records a received file); if it fails, the file's bytes go too. */
+export async function keepingReceivedFile<T>(deps: Deps, f: ReceivedFile, record: () => Promise<T>): Promise<T> {
+  try {
+    return await record();
+  } catch (err) {
+    await deps.storage.remove(f.key).catch((e: unknown) => deps.log.warn({ err: e, key: f.key }, 'could not remove an upload whose record failed'));
+    throw err;
+  }
+}
+
+const unsupported = (purpose: FilePurpose, detected: string | undefined) =>
+  new AppError(415, 'unsupported_file_type', `This file is not one of: ${ALLOWED_TYPES[purpose].join(', ')}`, [
+    { pointer: '/body/file', detail: `detected ${detected ?? 'unknown'}` },
+  ]);
 
 /** Stores bytes after checking their real type, returns the new file id. */
 export async function storeFile(ctx: Ctx, data: Buffer, purpose: FilePurpose, countyCode: string | null, trustedType?: string): Promise<string> {
   const detected = trustedType ?? (await fileTypeFromBuffer(data))?.mime;
-  if (!detected || !(trustedType || ALLOWED_TYPES[purpose].includes(detected))) {
-    throw new AppError(415, 'unsupported_file_type', `This file is not one of: ${ALLOWED_TYPES[purpose].join(', ')}`, [
-      { pointer: '/body/file', detail: `detected ${detected ?? 'unknown'}` },
-    ]);
-  }
+  if (!detected || !(trustedType || ALLOWED_TYPES[purpose].includes(detected))) throw unsupported(purpose, detected);
   const id = newId('file');
   const key = `${purpose}/${id}.${EXT[detected] ?? 'bin'}`;
   await ctx.deps.storage.put(key, data);

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
 import { withinScope } from '../../platform/db/scope.js';
 import { recordAudit } from '../audit/index.js';
-import { storeFile } from '../files/index.js';
+import { keepingReceivedFile, recordReceivedFile, type FilePurpose, type ReceivedFile } from '../files/index.js';
 import { centerPrefixes, courseForCenter, isCenter } from './training.access.js';
 import type { CourseStatus, LessonKind, TrainingCourseTable, TrainingLessonTable } from './training.tables.js';
 
@@ -301,16 +301,22 @@ export async function deleteLesson(ctx: Ctx, lessonId: string) {
   });
 }
 
-/** Stores a lesson's video (mp4/webm) or file (PDF/image), checked by its bytes. */
-export async function uploadLessonFile(ctx: Ctx, lessonId: string, data: Buffer) {
+/**
+ * Stores a lesson's video (mp4/webm) or file (PDF/image), checked by its bytes. `receive` takes
+ * the upload in (files' receiveUpload) once the lesson is known to take one, before the
+ * transaction that records it.
+ */
+export async function uploadLessonFile(ctx: Ctx, lessonId: string, receive: (purpose: FilePurpose) => Promise<ReceivedFile>) {
   const { l, c } = await lessonForCenter(ctx, lessonId);
   if (l.kind !== 'video' && l.kind !== 'file') throw invalid('/params/lessonId', 'Only video and file lessons take an upload', 'no_upload');
-  return inTransaction(ctx, async (tx) => {
-    const fileId = await storeFile(tx, data, l.kind === 'video' ? 'lesson_video' : 'lesson_file', c.county_code);
+  const purpose = l.kind === 'video' ? 'lesson_video' : 'lesson_file';
+  const file = await receive(purpose);
+  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+    const fileId = await recordReceivedFile(tx, file, purpose, c.county_code);
     const now = nowIso();
     await tx.db.updateTable('training_lesson').set({ file_id: fileId, updated_at: now }).where('id', '=', l.id).execute();
     return lessonEditorView({ ...l, file_id: fileId, updated_at: now });
-  });
+  }));
 }
 
 /** Replaces a quiz lesson's questions; each has 2–6 options and at least one correct one. */

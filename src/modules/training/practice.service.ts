@@ -5,7 +5,7 @@ import { conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { storeFile } from '../files/index.js';
+import { keepingReceivedFile, recordReceivedFile, type ReceivedFile } from '../files/index.js';
 import { notify } from '../notifications/index.js';
 import { addPracticeMentor } from '../live/index.js';
 import { cohortForStaff, cohortRow, courseForCenter, isCenter, myEnrolment } from './training.access.js';
@@ -180,11 +180,15 @@ export async function checkCanSubmit(ctx: Ctx, assignmentId: string, cohortId: s
 
 const alreadySubmitted = () => conflict('already_submitted', 'You already handed in this assignment; wait for the review (you can upload again if asked to redo it)');
 
-/** A trainee uploads a short video for an assignment of their cohort's course. */
-export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId: string, data: Buffer) {
+/**
+ * A trainee uploads a short video for an assignment of their cohort's course. `receive` takes the
+ * upload in (files' receiveUpload) once the trainee may hand it in, before the transaction.
+ */
+export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId: string, receive: () => Promise<ReceivedFile>) {
   const { a, e } = await checkCanSubmit(ctx, assignmentId, cohortId);
-  return inTransaction(ctx, async (tx) => {
-    const fileId = await storeFile(tx, data, 'assignment_video', e.county_code);
+  const file = await receive();
+  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+    const fileId = await recordReceivedFile(tx, file, 'assignment_video', e.county_code);
     const row: TrainingSubmissionTable = {
       id: newId('trainingSubmission'), assignment_id: a.id, cohort_id: cohortId, user_id: tx.actor!.userId, file_id: fileId, status: 'submitted', comment: '',
       reviewed_by: null, reviewed_at: null, created_at: nowIso(),
@@ -196,7 +200,7 @@ export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId:
       throw err;
     });
     return submissionView(row, { traineeName: e.name, assignmentTitle: a.title });
-  });
+  }));
 }
 
 export async function listSubmissions(ctx: Ctx, cohortId: string, status: TrainingSubmissionTable['status'] | undefined) {

@@ -2,7 +2,7 @@ import { Type, type TString } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { type Deps, ctxFromRequest } from '../../context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { receiveUpload } from '../files/index.js';
 import type { Role } from '../../platform/http/access.js';
 import * as courses from './courses.service.js';
 import * as cohorts from './cohorts.service.js';
@@ -15,25 +15,6 @@ const CENTER = ['center_admin', 'operator'] as const satisfies readonly Role[];
 const tags = ['training'];
 const params = <K extends string>(...names: K[]) => Type.Object(Object.fromEntries(names.map((n) => [n, S.Id(n)])) as Record<K, TString>);
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-
-/** Reads the one file of a multipart upload, up to the video limit (lesson videos are larger than scans). */
-async function readVideoUpload(req: FastifyRequest, deps: Deps, maxBytes: number): Promise<Buffer> {
-  if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Upload the file as multipart/form-data in a field named "file"');
-  const malformed = (err: unknown): never => {
-    if (err instanceof AppError) throw err;
-    const e = err as { code?: string; statusCode?: number; message?: string };
-    if (e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413) {
-      throw new AppError(413, 'payload_too_large', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, [{ pointer: '/body/file', detail: 'too large' }]);
-    }
-    throw new AppError(400, 'malformed_multipart', `The upload could not be read (${e.message ?? 'malformed multipart body'}); try again`);
-  };
-  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } }).catch(malformed);
-  if (!part) throw new AppError(400, 'validation_failed', 'No file in the upload', [{ pointer: '/body/file', detail: 'required' }]);
-  const data = await part.toBuffer().catch(malformed);
-  if (data.length === 0) throw new AppError(400, 'validation_failed', 'The file is empty', [{ pointer: '/body/file', detail: 'empty' }]);
-  void deps;
-  return data;
-}
 
 export function trainingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -109,8 +90,7 @@ export function trainingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       config: { access: CENTER },
       schema: { tags, summary: "Upload a lesson's video (mp4/webm, up to VIDEO_UPLOAD_MAX_BYTES) or file (PDF/image); multipart field \"file\"", consumes: ['multipart/form-data'], params: params('lessonId'), response: { 200: S.LessonEditorView } },
     }, async (req) => {
-      const data = await readVideoUpload(req, deps, deps.config.videoUploadMaxBytes);
-      return courses.uploadLessonFile(ctx(req), req.params.lessonId, data);
+      return courses.uploadLessonFile(ctx(req), req.params.lessonId, (purpose) => receiveUpload(req, deps, purpose, deps.config.videoUploadMaxBytes));
     });
 
     app.put('/training/lessons/:lessonId/quiz', {
@@ -277,9 +257,9 @@ export function trainingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       config: { access: 'user' },
       schema: { tags, summary: 'Hand in a short video (mp4/webm/mov) for an assignment; multipart field "file"', consumes: ['multipart/form-data'], params: params('assignmentId'), querystring: Type.Object({ cohortId: S.Id('my cohort') }), response: { 201: S.SubmissionOne } },
     }, async (req, reply) => {
-      await practice.checkCanSubmit(ctx(req), req.params.assignmentId, req.query.cohortId); // before taking in the body
-      const data = await readVideoUpload(req, deps, deps.config.videoUploadMaxBytes);
-      return reply.status(201).send(await practice.submitAssignment(ctx(req), req.params.assignmentId, req.query.cohortId, data));
+      // The checks come before the body is taken in.
+      const receive = () => receiveUpload(req, deps, 'assignment_video', deps.config.videoUploadMaxBytes);
+      return reply.status(201).send(await practice.submitAssignment(ctx(req), req.params.assignmentId, req.query.cohortId, receive));
     });
 
     app.get('/training/submissions', {

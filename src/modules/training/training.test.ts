@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, makeCounty, makeUser, nextPhone, type MadeUser } from '../../../test/factories.js';
 import { newId } from '../../platform/ids.js';
@@ -472,6 +476,21 @@ describe('practice review and assignments', () => {
     expect((await instructor.client.post(`${T}/submissions/${again.body.id}/review`, { verdict: 'pass' })).body.status).toBe('passed');
     expect((await u.client.get(`${T}/submissions`)).body.items.map((s: { status: string }) => s.status)).toEqual(['passed', 'redo']);
   });
+
+  it('two hand-ins at once: one is kept, the other refused, and its video removed from disk', async () => {
+    const a = await op.client.post(`${T}/courses/${course.id}/assignments`, { title: '直播开场白', instructions: '一分钟' });
+    const dir = path.join(t.config.uploadsDir, 'assignment_video');
+    const before = filesUnder(dir);
+    const url = `${T}/assignments/${a.body.id}/submissions?cohortId=${cohortId}`;
+    const both = await Promise.all([u.client.upload('POST', url, MP4, 'a.mp4', 'video/mp4'), u.client.upload('POST', url, MP4, 'b.mp4', 'video/mp4')]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.status === 409)!.body.code).toBe('already_submitted');
+    const added = filesUnder(dir).filter((f) => !before.includes(f));
+    expect(added).toHaveLength(1);
+    const kept = await t.deps.db.selectFrom('training_submission').innerJoin('stored_file', 'stored_file.id', 'training_submission.file_id')
+      .select('stored_file.storage_key').where('training_submission.assignment_id', '=', a.body.id).execute();
+    expect(kept).toEqual([{ storage_key: `assignment_video/${added[0]}` }]);
+  });
 });
 
 describe('certification', () => {
@@ -626,11 +645,58 @@ describe('video size limit', () => {
     const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '大视频' });
     const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
     const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
-    const big = Buffer.concat([MP4, Buffer.alloc(t.config.uploadMaxBytes + 1024, 1)]);
+    // Varied bytes, so that a chunk written twice or out of order would change the hash.
+    const big = Buffer.concat([MP4, Buffer.from(Array.from({ length: t.config.uploadMaxBytes + 1024 }, (_v, i) => (i * 31 + (i >> 9)) & 255))]);
     const ok = await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, big, 'big.mp4', 'video/mp4');
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    // Streamed to disk, not read whole: the stored bytes, size and hash are the upload's.
+    const row = await t.deps.db.selectFrom('stored_file').selectAll().where('id', '=', ok.body.fileId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ size_bytes: big.length, sha256: createHash('sha256').update(big).digest('hex'), content_type: 'video/mp4', purpose: 'lesson_video' });
+    expect(fs.readFileSync(path.join(t.config.uploadsDir, row.storage_key)).equals(big)).toBe(true);
+
+    const before = filesUnder(t.config.uploadsDir);
     const tooBig = Buffer.concat([MP4, Buffer.alloc(t.config.videoUploadMaxBytes, 1)]);
     expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, tooBig, 'huge.mp4', 'video/mp4'), 413, 'payload_too_large');
+    expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, Buffer.alloc(200_000, 9), 'fake.mp4', 'video/mp4'), 415, 'unsupported_file_type');
+    expectProblem(await op.client.upload('PUT', `${T}/lessons/${v.body.id}/file`, Buffer.alloc(0), 'empty.mp4', 'video/mp4'), 400, 'validation_failed');
+    // Refused uploads leave nothing on disk, not even a half-written file.
+    expect(filesUnder(t.config.uploadsDir)).toEqual(before);
+    expect((await t.deps.db.selectFrom('training_lesson').select('file_id').where('id', '=', v.body.id).executeTakeFirstOrThrow()).file_id).toBe(row.id);
+  });
+});
+
+describe('video uploads are streamed', () => {
+  it('writes a video to disk as it arrives, and records it only once it is whole', async () => {
+    const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '慢上传' });
+    const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
+    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
+    const boundary = 'fengshou-slow-upload';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    const first = Buffer.concat([MP4, Buffer.alloc(300_000, 3)]);
+    const rest = Buffer.alloc(300_000, 4);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const body = new PassThrough();
+    const answer = t.app.inject({
+      method: 'PUT', url: `${T}/lessons/${v.body.id}/file`, payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: op.client.cookie!, 'x-csrf-token': op.client.csrf!, 'content-length': String(head.length + first.length + rest.length + tail.length) },
+    });
+    body.write(head);
+    body.write(first);
+    // Half the body has come: its bytes are on disk already (a file being written), nothing is recorded.
+    const dir = path.join(t.config.uploadsDir, 'lesson_video');
+    await vi.waitFor(() => {
+      const partial = filesUnder(dir).filter((f) => f.includes('.tmp-'));
+      expect(partial).toHaveLength(1);
+      expect(fs.statSync(path.join(dir, partial[0]!)).size).toBeGreaterThan(100_000);
+    }, { timeout: 5000 });
+    expect((await t.deps.db.selectFrom('training_lesson').select('file_id').where('id', '=', v.body.id).executeTakeFirstOrThrow()).file_id).toBeNull();
+    body.end(Buffer.concat([rest, tail]));
+    const res = await answer;
+    expect(res.statusCode, res.body).toBe(200);
+    const fileId = res.json().fileId as string;
+    const row = await t.deps.db.selectFrom('stored_file').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow();
+    expect(row.size_bytes).toBe(first.length + rest.length);
+    expect(filesUnder(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
 
@@ -652,3 +718,9 @@ describe('double taps', () => {
     expect(rows).toHaveLength(1);
   });
 });
+
+/** Every file under dir, by path relative to it (sorted). */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
