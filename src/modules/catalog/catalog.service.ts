@@ -10,7 +10,7 @@ import { withinScope } from '../../platform/db/scope.js';
 import { newId } from '../../platform/ids.js';
 import { bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { readUpload, storeFile } from '../files/index.js';
+import { keepingReceivedFile, putFile, readUpload, recordReceivedFile } from '../files/index.js';
 import { regionLabel, requireRegionInCounty } from '../regions/index.js';
 import { CENTER_ROLES, escapeLike, LICENCE_LABELS, type LicenceKind } from '../suppliers/index.js';
 import type { ProductStatus, ProductTable, SkuTable } from './catalog.tables.js';
@@ -337,15 +337,15 @@ export async function unlistSupplierProducts(ctx: Ctx, supplierId: string, reaso
 
 export async function addProductImage(ctx: Ctx, productId: string, req: FastifyRequest) {
   const p = await loadEditableProduct(ctx, productId);
-  const data = await readUpload(req, ctx.deps);
-  return inTransaction(ctx, async (tx) => {
+  const file = await putFile(ctx.deps, await readUpload(req, ctx.deps), 'product_image');
+  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
     const count = await tx.db.selectFrom('product_image').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', p.id).executeTakeFirstOrThrow();
     if (Number(count.n) >= 9) throw new AppError(409, 'too_many_images', 'A product has at most 9 images; remove one first');
-    const fileId = await storeFile(tx, data, 'product_image', p.county_code);
+    const fileId = await recordReceivedFile(tx, file, 'product_image', p.county_code);
     await tx.db.insertInto('product_image').values({ product_id: p.id, file_id: fileId, sort: Number(count.n) }).execute();
     if (!p.cover_file_id) await tx.db.updateTable('product').set({ cover_file_id: fileId }).where('id', '=', p.id).execute();
     return getProduct(tx, p.id);
-  });
+  }));
 }
 
 export async function removeProductImage(ctx: Ctx, productId: string, fileId: string) {

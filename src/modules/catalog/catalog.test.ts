@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, expectProblem, type Res, type TestApp, type TestClient } from '../../../test/helpers.js';
+import { createTestApp, expectProblem, PNG_1X1, type Res, type TestApp, type TestClient } from '../../../test/helpers.js';
 import {
   COUNTY_A, COUNTY_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B,
   makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser,
@@ -143,6 +145,24 @@ describe('the listing rule', () => {
     const unknown = await opA.client.patch(`/api/v1/products/${p.id}`, { categoryCode: 'no_such_category' });
     expectProblem(unknown, 422, 'validation_failed');
     expect(pointers(unknown)).toEqual(['/body/categoryCode']);
+  });
+});
+
+describe('product images', () => {
+  it('takes nine images; a tenth is refused and leaves no file behind, as does a file that is not an image', async () => {
+    const p = await makeProduct(t, opA.client, supA, { title: '九图蓝莓' });
+    const dir = path.join(t.config.uploadsDir, 'product_image');
+    const files = () => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
+    const before = files();
+    for (let i = 0; i < 9; i++) expect((await opA.client.upload('POST', `/api/v1/products/${p.id}/images`, PNG_1X1)).status).toBe(200);
+    const nine = files();
+    expect(nine.length - before.length).toBe(9);
+    expectProblem(await opA.client.upload('POST', `/api/v1/products/${p.id}/images`, PNG_1X1), 409, 'too_many_images');
+    expectProblem(await opA.client.upload('POST', `/api/v1/products/${p.id}/images`, Buffer.from('not a picture at all')), 415, 'unsupported_file_type');
+    // The refused tenth was written before its transaction and removed when that refused it.
+    expect(files()).toEqual(nine);
+    const rows = await t.deps.db.selectFrom('product_image').innerJoin('stored_file', 'stored_file.id', 'product_image.file_id').select('stored_file.storage_key').where('product_image.product_id', '=', p.id).execute();
+    expect(rows.map((r) => r.storage_key.replace('product_image/', '')).sort()).toEqual(nine.filter((f) => !before.includes(f)));
   });
 });
 

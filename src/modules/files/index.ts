@@ -59,7 +59,11 @@ export async function readUpload(req: FastifyRequest, deps: Deps): Promise<Buffe
 }
 
 /** A file written to storage whose row is not yet written (recordReceivedFile). */
-export interface ReceivedFile { id: string; key: string; contentType: string; sizeBytes: number; sha256: string }
+export interface ReceivedFile {
+  id: string; key: string; contentType: string; sizeBytes: number; sha256: string;
+  /** Made by the server itself (putFile's trustedType): its type is not held to the purpose's list. */
+  trusted?: boolean;
+}
 
 /** The bytes file-type needs to tell every type we take. */
 const TYPE_HEAD_BYTES = 4100;
@@ -113,11 +117,11 @@ export async function receiveUpload(req: FastifyRequest, deps: Deps, purpose: Fi
 }
 
 /**
- * The row of a received file, in the caller's transaction, with `purpose` checked again (a
- * lesson may have changed kind since). If that transaction fails, call discardReceivedFile.
+ * The row of a received file, in the caller's transaction, its type checked against `purpose`.
+ * Run that transaction through keepingReceivedFile, so that a failure removes the bytes.
  */
 export async function recordReceivedFile(ctx: Ctx, f: ReceivedFile, purpose: FilePurpose, countyCode: string | null): Promise<string> {
-  if (!ALLOWED_TYPES[purpose].includes(f.contentType)) throw unsupported(purpose, f.contentType);
+  if (!f.trusted && !ALLOWED_TYPES[purpose].includes(f.contentType)) throw unsupported(purpose, f.contentType);
   await ctx.db.insertInto('stored_file').values({
     id: f.id, storage_key: f.key, content_type: f.contentType, size_bytes: f.sizeBytes, sha256: f.sha256, purpose, county_code: countyCode,
     uploaded_by: ctx.actor?.userId ?? null, created_at: nowIso(),
@@ -140,22 +144,25 @@ const unsupported = (purpose: FilePurpose, detected: string | undefined) =>
     { pointer: '/body/file', detail: `detected ${detected ?? 'unknown'}` },
   ]);
 
-/** Stores bytes after checking their real type, returns the new file id. */
-export async function storeFile(ctx: Ctx, data: Buffer, purpose: FilePurpose, countyCode: string | null, trustedType?: string): Promise<string> {
+/**
+ * Checks bytes already in memory (uploads up to UPLOAD_MAX_BYTES: images, scans) by their type
+ * and writes them to storage, before the transaction that records them (recordReceivedFile):
+ * like receiveUpload, the disk write stays out of SQLite's group commit, and a rollback can take
+ * the bytes away too (keepingReceivedFile). `trustedType` is for bytes the server made itself.
+ */
+export async function putFile(deps: Deps, data: Buffer, purpose: FilePurpose, trustedType?: string): Promise<ReceivedFile> {
   const detected = trustedType ?? (await fileTypeFromBuffer(data))?.mime;
   if (!detected || !(trustedType || ALLOWED_TYPES[purpose].includes(detected))) throw unsupported(purpose, detected);
   const id = newId('file');
   const key = `${purpose}/${id}.${EXT[detected] ?? 'bin'}`;
-  await ctx.deps.storage.put(key, data);
-  await ctx.db
-    .insertInto('stored_file')
-    .values({
-      id, storage_key: key, content_type: detected, size_bytes: data.length,
-      sha256: createHash('sha256').update(data).digest('hex'), purpose, county_code: countyCode,
-      uploaded_by: ctx.actor?.userId ?? null, created_at: nowIso(),
-    })
-    .execute();
-  return id;
+  await deps.storage.put(key, data);
+  return { id, key, contentType: detected, sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), trusted: trustedType !== undefined };
+}
+
+/** Stores bytes the server made itself (the demo county's pictures) and records them at once; returns the file id. */
+export async function storeFile(ctx: Ctx, data: Buffer, purpose: FilePurpose, countyCode: string | null, trustedType?: string): Promise<string> {
+  const f = await putFile(ctx.deps, data, purpose, trustedType);
+  return keepingReceivedFile(ctx.deps, f, () => recordReceivedFile(ctx, f, purpose, countyCode));
 }
 
 /** Streams a stored file with headers that stop browsers from sniffing or running it. */

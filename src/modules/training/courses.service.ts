@@ -314,7 +314,9 @@ export async function uploadLessonFile(ctx: Ctx, lessonId: string, receive: (pur
   return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, purpose, c.county_code);
     const now = nowIso();
-    await tx.db.updateTable('training_lesson').set({ file_id: fileId, updated_at: now }).where('id', '=', l.id).execute();
+    // The upload may have taken minutes: the lesson must still be there, and still of its kind.
+    const res = await tx.db.updateTable('training_lesson').set({ file_id: fileId, updated_at: now }).where('id', '=', l.id).where('kind', '=', l.kind).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw conflict('lesson_changed', 'The lesson was changed or deleted while the file uploaded; open it again');
     return lessonEditorView({ ...l, file_id: fileId, updated_at: now });
   }));
 }

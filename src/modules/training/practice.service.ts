@@ -185,9 +185,11 @@ const alreadySubmitted = () => conflict('already_submitted', 'You already handed
  * upload in (files' receiveUpload) once the trainee may hand it in, before the transaction.
  */
 export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId: string, receive: () => Promise<ReceivedFile>) {
-  const { a, e } = await checkCanSubmit(ctx, assignmentId, cohortId);
+  await checkCanSubmit(ctx, assignmentId, cohortId);
   const file = await receive();
   return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+    // Again after the upload, which may have taken minutes: the seat may have been given up.
+    const { a, e } = await checkCanSubmit(tx, assignmentId, cohortId);
     const fileId = await recordReceivedFile(tx, file, 'assignment_video', e.county_code);
     const row: TrainingSubmissionTable = {
       id: newId('trainingSubmission'), assignment_id: a.id, cohort_id: cohortId, user_id: tx.actor!.userId, file_id: fileId, status: 'submitted', comment: '',

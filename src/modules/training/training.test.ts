@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, makeCounty, makeUser, nextPhone, type MadeUser } from '../../../test/factories.js';
@@ -697,6 +698,58 @@ describe('video uploads are streamed', () => {
     const row = await t.deps.db.selectFrom('stored_file').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow();
     expect(row.size_bytes).toBe(first.length + rest.length);
     expect(filesUnder(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('a lesson deleted while its video uploads', () => {
+  it('refuses the upload when it is whole, and removes its bytes', async () => {
+    const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '删了再传' });
+    const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
+    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
+    const dir = path.join(t.config.uploadsDir, 'lesson_video');
+    const before = filesUnder(dir).filter((f) => !f.includes('.tmp-'));
+    const boundary = 'fengshou-deleted-lesson';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    const first = Buffer.concat([MP4, Buffer.alloc(200_000, 3)]);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const body = new PassThrough();
+    const answer = t.app.inject({
+      method: 'PUT', url: `${T}/lessons/${v.body.id}/file`, payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: op.client.cookie!, 'x-csrf-token': op.client.csrf!, 'content-length': String(head.length + first.length + tail.length) },
+    });
+    body.write(Buffer.concat([head, first]));
+    await vi.waitFor(() => expect(filesUnder(dir).some((f) => f.includes('.tmp-'))).toBe(true), { timeout: 5000 });
+    expect((await op.client.request('DELETE', `${T}/lessons/${v.body.id}`)).status).toBe(204);
+    body.end(tail);
+    const res = await answer;
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().code).toBe('lesson_changed');
+    expect(filesUnder(dir)).toEqual(before);
+  });
+});
+
+describe('an upload refused part-way', () => {
+  it('is answered, and its connection closed rather than left waiting for the rest of the body', async () => {
+    const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '半截上传' });
+    const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
+    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const boundary = 'fengshou-not-a-video';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    const req = http.request(`${base}${T}/lessons/${v.body.id}/file`, {
+      method: 'PUT',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: op.client.cookie!, 'x-csrf-token': op.client.csrf!, 'content-length': String(head.length + 5_000_000) },
+    });
+    // 100 KB of a body that is no video, then nothing: the client waits for the answer.
+    req.write(Buffer.concat([head, Buffer.alloc(100_000, 9)]));
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => { req.on('response', resolve); req.on('error', reject); });
+    const text = await new Promise<string>((resolve) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => resolve(b)); });
+    expect(res.statusCode).toBe(415);
+    expect(JSON.parse(text).code).toBe('unsupported_file_type');
+    expect(res.headers.connection).toBe('close');
+    // The server closes the socket; it does not hold it open for the 4.9 MB never sent.
+    await vi.waitFor(() => expect(req.socket?.destroyed).toBe(true), { timeout: 3000 });
+    req.destroy();
   });
 });
 

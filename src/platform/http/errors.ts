@@ -78,6 +78,10 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 404, 'not_found', `No route for ${req.method} ${req.url.split('?')[0]}`));
 
   app.setErrorHandler((err: FastifyError & { validationContext?: string }, req, reply) => {
+    // Refused part-way through its body (an upload whose first bytes are not an allowed type):
+    // the rest is never read, so the connection cannot carry another request; closing it after
+    // the answer frees it, where a client waiting to send the rest would otherwise hang.
+    if (req.raw.complete === false) reply.header('connection', 'close');
     if (err instanceof AppError) {
       return sendProblem(reply, req, err.status, err.code, err.message, err.errors, err.extra);
     }

@@ -25,6 +25,7 @@ export const trainingEn: Record<keyof typeof trainingZhCN, string> = {
   'problem.already_reviewed': 'This was already reviewed.',
   'problem.practice_not_held': 'This practice session has not gone live yet; review it afterwards.',
   'problem.already_shared': 'This practice session is already shared with another cohort.',
+  'problem.lesson_changed': 'The lesson was changed or deleted while the file uploaded; open it again.',
   'problem.already_submitted': 'You already handed this in; wait for the review (you can upload again if asked to redo it).',
   'problem.quiz_empty': 'This quiz has no questions yet.',
   'problem.range_not_satisfiable': 'The video could not be read from that point; reload and try again.',

@@ -23,6 +23,7 @@ export const trainingZhCN = {
   'problem.already_reviewed': '已经点评过了。',
   'problem.practice_not_held': '这场练习直播还没有开播，播完后再点评。',
   'problem.already_shared': '这场练习直播已经分享给了另一个班。',
+  'problem.lesson_changed': '上传期间这节课被修改或删除了，请重新打开后再传。',
   'problem.already_submitted': '你已经交过这份作业，请等待点评（被要求重拍时可以再交）。',
   'problem.quiz_empty': '这份测验还没有题目。',
   'problem.range_not_satisfiable': '视频读取位置超出范围，请刷新重试。',
