@@ -478,6 +478,23 @@ describe('practice review and assignments', () => {
     expect((await u.client.get(`${T}/submissions`)).body.items.map((s: { status: string }) => s.status)).toEqual(['passed', 'redo']);
   });
 
+  it('a seat given up while the video uploads: the hand-in is refused once whole, and its video removed', async () => {
+    const a = await op.client.post(`${T}/courses/${course.id}/assignments`, { title: '退班前的作业', instructions: '一分钟' });
+    const leaver = await trainee('钱小花');
+    const seat = await enrol(leaver.client, cohortId, { name: '钱小花' });
+    expect(seat.body.status).toBe('enrolled');
+    const dir = path.join(t.config.uploadsDir, 'assignment_video');
+    const before = filesUnder(dir);
+    const upload = uploadInTwoParts(leaver.client, 'POST', `${T}/assignments/${a.body.id}/submissions?cohortId=${cohortId}`, Buffer.concat([MP4, Buffer.alloc(200_000, 5)]), Buffer.alloc(0));
+    await vi.waitFor(() => expect(partlyWritten(dir)).toHaveLength(1), { timeout: 5000 });
+    expect((await leaver.client.post(`${T}/enrolments/${seat.body.id}/withdraw`, { reason: '家里农忙' })).status).toBe(200);
+    const res = await upload.finish();
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().errors[0]).toMatchObject({ pointer: '/query/cohortId', code: 'not_enrolled' });
+    expect(filesUnder(dir)).toEqual(before);
+    expect(await t.deps.db.selectFrom('training_submission').select('id').where('assignment_id', '=', a.body.id).execute()).toEqual([]);
+  });
+
   it('two hand-ins at once: one is kept, the other refused, and its video removed from disk', async () => {
     const a = await op.client.post(`${T}/courses/${course.id}/assignments`, { title: '直播开场白', instructions: '一分钟' });
     const dir = path.join(t.config.uploadsDir, 'assignment_video');
@@ -666,62 +683,60 @@ describe('video size limit', () => {
   });
 });
 
+/**
+ * A multipart video upload whose body stops after `first` until `finish` sends `rest`: for what
+ * happens while a large upload is still coming in.
+ */
+function uploadInTwoParts(client: TestClient, method: 'PUT' | 'POST', url: string, first: Buffer, rest: Buffer) {
+  const boundary = 'fengshou-upload-in-two-parts';
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="video.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const body = new PassThrough();
+  const answer = t.app.inject({
+    method, url, payload: body,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: client.cookie!, 'x-csrf-token': client.csrf!, 'content-length': String(head.length + first.length + rest.length + tail.length) },
+  });
+  body.write(Buffer.concat([head, first]));
+  return { finish: () => { body.end(Buffer.concat([rest, tail])); return answer; } };
+}
+
+/** Files being written under dir (uploads still coming in). */
+const partlyWritten = (dir: string) => filesUnder(dir).filter((f) => f.includes('.tmp-'));
+
+async function videoLesson(title: string) {
+  const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title });
+  const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
+  return (await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' })).body as { id: string };
+}
+
 describe('video uploads are streamed', () => {
   it('writes a video to disk as it arrives, and records it only once it is whole', async () => {
-    const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '慢上传' });
-    const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
-    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
-    const boundary = 'fengshou-slow-upload';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    const v = await videoLesson('慢上传');
     const first = Buffer.concat([MP4, Buffer.alloc(300_000, 3)]);
     const rest = Buffer.alloc(300_000, 4);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const body = new PassThrough();
-    const answer = t.app.inject({
-      method: 'PUT', url: `${T}/lessons/${v.body.id}/file`, payload: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: op.client.cookie!, 'x-csrf-token': op.client.csrf!, 'content-length': String(head.length + first.length + rest.length + tail.length) },
-    });
-    body.write(head);
-    body.write(first);
+    const upload = uploadInTwoParts(op.client, 'PUT', `${T}/lessons/${v.id}/file`, first, rest);
     // Half the body has come: its bytes are on disk already (a file being written), nothing is recorded.
     const dir = path.join(t.config.uploadsDir, 'lesson_video');
     await vi.waitFor(() => {
-      const partial = filesUnder(dir).filter((f) => f.includes('.tmp-'));
-      expect(partial).toHaveLength(1);
-      expect(fs.statSync(path.join(dir, partial[0]!)).size).toBeGreaterThan(100_000);
+      expect(partlyWritten(dir)).toHaveLength(1);
+      expect(fs.statSync(path.join(dir, partlyWritten(dir)[0]!)).size).toBeGreaterThan(100_000);
     }, { timeout: 5000 });
-    expect((await t.deps.db.selectFrom('training_lesson').select('file_id').where('id', '=', v.body.id).executeTakeFirstOrThrow()).file_id).toBeNull();
-    body.end(Buffer.concat([rest, tail]));
-    const res = await answer;
+    expect((await t.deps.db.selectFrom('training_lesson').select('file_id').where('id', '=', v.id).executeTakeFirstOrThrow()).file_id).toBeNull();
+    const res = await upload.finish();
     expect(res.statusCode, res.body).toBe(200);
-    const fileId = res.json().fileId as string;
-    const row = await t.deps.db.selectFrom('stored_file').selectAll().where('id', '=', fileId).executeTakeFirstOrThrow();
+    const row = await t.deps.db.selectFrom('stored_file').selectAll().where('id', '=', res.json().fileId as string).executeTakeFirstOrThrow();
     expect(row.size_bytes).toBe(first.length + rest.length);
-    expect(filesUnder(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(partlyWritten(dir)).toEqual([]);
   });
-});
 
-describe('a lesson deleted while its video uploads', () => {
-  it('refuses the upload when it is whole, and removes its bytes', async () => {
-    const course = await op.client.post(`${T}/courses`, { countyCode: COUNTY_A, title: '删了再传' });
-    const m = await op.client.post(`${T}/courses/${course.body.id}/modules`, { title: '一' });
-    const v = await op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'video', title: '视频' });
+  it('a lesson deleted while its video uploads: the upload is refused once whole, and its bytes removed', async () => {
+    const v = await videoLesson('删了再传');
     const dir = path.join(t.config.uploadsDir, 'lesson_video');
-    const before = filesUnder(dir).filter((f) => !f.includes('.tmp-'));
-    const boundary = 'fengshou-deleted-lesson';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
-    const first = Buffer.concat([MP4, Buffer.alloc(200_000, 3)]);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const body = new PassThrough();
-    const answer = t.app.inject({
-      method: 'PUT', url: `${T}/lessons/${v.body.id}/file`, payload: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: op.client.cookie!, 'x-csrf-token': op.client.csrf!, 'content-length': String(head.length + first.length + tail.length) },
-    });
-    body.write(Buffer.concat([head, first]));
-    await vi.waitFor(() => expect(filesUnder(dir).some((f) => f.includes('.tmp-'))).toBe(true), { timeout: 5000 });
-    expect((await op.client.request('DELETE', `${T}/lessons/${v.body.id}`)).status).toBe(204);
-    body.end(tail);
-    const res = await answer;
+    const before = filesUnder(dir);
+    const upload = uploadInTwoParts(op.client, 'PUT', `${T}/lessons/${v.id}/file`, Buffer.concat([MP4, Buffer.alloc(200_000, 3)]), Buffer.alloc(0));
+    await vi.waitFor(() => expect(partlyWritten(dir)).toHaveLength(1), { timeout: 5000 });
+    expect((await op.client.request('DELETE', `${T}/lessons/${v.id}`)).status).toBe(204);
+    const res = await upload.finish();
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().code).toBe('lesson_changed');
     expect(filesUnder(dir)).toEqual(before);
