@@ -30,8 +30,13 @@ export function localDiskStorage(root: string): Storage {
       const file = full(key);
       await fsp.mkdir(path.dirname(file), { recursive: true });
       const tmp = `${file}.tmp-${process.pid}`;
-      await fsp.writeFile(tmp, data);
-      await fsp.rename(tmp, file); // readers never see half a file
+      try {
+        await fsp.writeFile(tmp, data);
+        await fsp.rename(tmp, file); // readers never see half a file
+      } catch (err) {
+        await fsp.rm(tmp, { force: true });
+        throw err;
+      }
     },
     async putStream(key, chunks) {
       const file = full(key);

@@ -186,7 +186,7 @@ export async function uploadPhoto(ctx: Ctx, data: Buffer) {
   const me = ctx.actor!.userId;
   const waiting = await ctx.db.selectFrom('aftersales_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('uploaded_by', '=', me).where('case_id', 'is', null).executeTakeFirstOrThrow();
   if (Number(waiting.n) >= MAX_UNCLAIMED_PHOTOS) throw new AppError(409, 'too_many_photos', 'Too many photos not attached to a case yet; open the case first');
-  const file = await putFile(ctx.deps, data, 'licence_scan', detected);
+  const file = await putFile(ctx.deps, data, 'licence_scan');
   return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, 'licence_scan', null);
     await tx.db.insertInto('aftersales_photo').values({ file_id: fileId, uploaded_by: me, case_id: null, created_at: nowIso() }).execute();

@@ -335,14 +335,21 @@ export async function unlistSupplierProducts(ctx: Ctx, supplierId: string, reaso
   return rows.map((r) => r.id);
 }
 
+const MAX_PRODUCT_IMAGES = 9;
+const imageCount = async (ctx: Ctx, productId: string) =>
+  Number((await ctx.db.selectFrom('product_image').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', productId).executeTakeFirstOrThrow()).n);
+const tooManyImages = () => new AppError(409, 'too_many_images', `A product has at most ${MAX_PRODUCT_IMAGES} images; remove one first`);
+
 export async function addProductImage(ctx: Ctx, productId: string, req: FastifyRequest) {
   const p = await loadEditableProduct(ctx, productId);
+  // Before taking the upload in, so a full product costs no disk write; again in the transaction.
+  if ((await imageCount(ctx, p.id)) >= MAX_PRODUCT_IMAGES) throw tooManyImages();
   const file = await putFile(ctx.deps, await readUpload(req, ctx.deps), 'product_image');
   return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
-    const count = await tx.db.selectFrom('product_image').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', p.id).executeTakeFirstOrThrow();
-    if (Number(count.n) >= 9) throw new AppError(409, 'too_many_images', 'A product has at most 9 images; remove one first');
+    const count = await imageCount(tx, p.id);
+    if (count >= MAX_PRODUCT_IMAGES) throw tooManyImages();
     const fileId = await recordReceivedFile(tx, file, 'product_image', p.county_code);
-    await tx.db.insertInto('product_image').values({ product_id: p.id, file_id: fileId, sort: Number(count.n) }).execute();
+    await tx.db.insertInto('product_image').values({ product_id: p.id, file_id: fileId, sort: count }).execute();
     if (!p.cover_file_id) await tx.db.updateTable('product').set({ cover_file_id: fileId }).where('id', '=', p.id).execute();
     return getProduct(tx, p.id);
   }));

@@ -161,6 +161,8 @@ export async function putFile(deps: Deps, data: Buffer, purpose: FilePurpose, tr
 
 /** Stores bytes the server made itself (the demo county's pictures) and records them at once; returns the file id. */
 export async function storeFile(ctx: Ctx, data: Buffer, purpose: FilePurpose, countyCode: string | null, trustedType?: string): Promise<string> {
+  // Inside a caller's transaction a later rollback would leave the bytes behind.
+  if (ctx.db.isTransaction) throw new Error('storeFile: call it outside a transaction (putFile, then recordReceivedFile inside one)');
   const f = await putFile(ctx.deps, data, purpose, trustedType);
   return keepingReceivedFile(ctx.deps, f, () => recordReceivedFile(ctx, f, purpose, countyCode));
 }

@@ -81,7 +81,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     // Refused part-way through its body (an upload whose first bytes are not an allowed type):
     // the rest is never read, so the connection cannot carry another request; closing it after
     // the answer frees it, where a client waiting to send the rest would otherwise hang.
-    if (req.raw.complete === false) reply.header('connection', 'close');
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && req.raw.complete === false) reply.header('connection', 'close');
     if (err instanceof AppError) {
       return sendProblem(reply, req, err.status, err.code, err.message, err.errors, err.extra);
     }
