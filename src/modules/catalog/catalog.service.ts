@@ -346,6 +346,9 @@ export async function addProductImage(ctx: Ctx, productId: string, req: FastifyR
   if ((await imageCount(ctx, p.id)) >= MAX_PRODUCT_IMAGES) throw tooManyImages();
   const file = await putFile(ctx.deps, await readUpload(req, ctx.deps), 'product_image');
   return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+    // The product row first: on PostgreSQL its lock makes two uploads to one product take turns,
+    // so the second counts the first's image (both counting 8 would make 10).
+    await tx.db.updateTable('product').set({ updated_at: nowIso() }).where('id', '=', p.id).execute();
     const count = await imageCount(tx, p.id);
     if (count >= MAX_PRODUCT_IMAGES) throw tooManyImages();
     const fileId = await recordReceivedFile(tx, file, 'product_image', p.county_code);

@@ -161,8 +161,16 @@ describe('product images', () => {
     expect(nine.length - before.length).toBe(9);
     expectProblem(await opA.client.upload('POST', `/api/v1/products/${p.id}/images`, PNG_1X1), 409, 'too_many_images');
     expect(files()).toEqual(nine);
-    const rows = await t.deps.db.selectFrom('product_image').innerJoin('stored_file', 'stored_file.id', 'product_image.file_id').select('stored_file.storage_key').where('product_image.product_id', '=', p.id).execute();
-    expect(rows.map((r) => r.storage_key.replace('product_image/', '')).sort()).toEqual(nine.filter((f) => !before.includes(f)));
+    // Removing one frees one place, and three uploads racing for it leave nine, not more.
+    const shown = (await opA.client.get(`/api/v1/products/${p.id}`)).body.images as { fileId: string }[];
+    expect((await opA.client.request('DELETE', `/api/v1/products/${p.id}/images/${shown[0]!.fileId}`)).status).toBe(200);
+    const race = await Promise.all([1, 2, 3].map(() => opA.client.upload('POST', `/api/v1/products/${p.id}/images`, PNG_1X1)));
+    expect(race.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(await t.deps.db.selectFrom('product_image').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', p.id).executeTakeFirstOrThrow().then((r) => Number(r.n))).toBe(9);
+    // The refused racers' bytes were removed: on disk, one file per stored row (the removed image's row and file stay).
+    const stored = await t.deps.db.selectFrom('stored_file').select('storage_key').where('purpose', '=', 'product_image').execute();
+    expect(files().filter((f) => !before.includes(f)).sort()).toEqual(stored.map((r) => r.storage_key.replace('product_image/', '')).filter((f) => !before.includes(f)).sort());
+    expect(files().length - before.length).toBe(10);
   });
 });
 
