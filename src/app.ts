@@ -23,7 +23,7 @@ import { redactUrl } from './platform/mask.js';
 import { accountRoutes, aliyunSmsProvider, devSmsProvider, listenForSessionChanges, resolveSession, type SmsProvider } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { regionRoutes, openRegionSource, type RegionSource } from './modules/regions/index.js';
-import { fileRoutes } from './modules/files/index.js';
+import { fileRoutes, startUploadSweep } from './modules/files/index.js';
 import { supplierRoutes } from './modules/suppliers/index.js';
 import { startLicenceJobs } from './flows/licence-expiry.js';
 import { startRefundRetryJob } from './flows/refund-retry.js';
@@ -52,7 +52,7 @@ export interface BuildOptions {
   regions?: RegionSource;
   /** PostgreSQL schema (tests isolate each file in its own). */
   pgSchema?: string;
-  /** Background jobs (licence expiry); off in most tests, which call the jobs directly. */
+  /** Background jobs (licence expiry, order expiry, the upload sweep…); off in most tests, which call the jobs directly. */
   jobs?: boolean;
   logger?: boolean;
   /** Live-room socket knobs (tests make heartbeats and stats fast). */
@@ -232,7 +232,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
   }
 
-  const stoppers = opts.jobs ? [startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps), startRefundRetryJob(deps), startLiveSessionJobs(deps)] : [];
+  const stoppers = opts.jobs ? [startLicenceJobs(deps), startOrderJobs(deps), startFulfilmentJobs(deps), startRefundRetryJob(deps), startLiveSessionJobs(deps), startUploadSweep(deps)] : [];
   const stopJobs = () => stoppers.forEach((stop) => stop());
   // Live video: the media server (built-in RTMP ingest, external callbacks, or off) and the replay job.
   await startVideo(deps);

@@ -16,6 +16,8 @@ export interface Storage {
   stream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
   exists(key: string): Promise<boolean>;
   remove(key: string): Promise<void>;
+  /** Every stored key (temp files of unfinished writes too) with when it was last written. */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
 }
 
 export function localDiskStorage(root: string): Storage {
@@ -62,6 +64,12 @@ export function localDiskStorage(root: string): Storage {
     },
     async remove(key) {
       await fsp.rm(full(key), { force: true });
+    },
+    async *list() {
+      for (const rel of await fsp.readdir(root, { recursive: true })) {
+        const stat = await fsp.stat(path.join(root, rel)).catch(() => null); // removed meanwhile
+        if (stat?.isFile()) yield { key: rel.split(path.sep).join('/'), modifiedAt: stat.mtime };
+      }
     },
   };
 }

@@ -167,6 +167,44 @@ export async function storeFile(ctx: Ctx, data: Buffer, purpose: FilePurpose, co
   return keepingReceivedFile(ctx.deps, f, () => recordReceivedFile(ctx, f, purpose, countyCode));
 }
 
+/** How old stored bytes with no row must be before they count as left over rather than in flight. */
+export const UNRECORDED_FILE_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes stored bytes that no stored_file row refers to once they are older than
+ * UNRECORDED_FILE_GRACE_MS. Uploads are written before the transaction that records them, so a
+ * process that died between the two leaves bytes nobody can reach, and a write that never
+ * finished leaves its temp file. The grace period keeps uploads in flight safe. Rows are never
+ * deleted, so a file that a row, or a backup's snapshot, refers to is never removed. Safe in
+ * several processes at once (removing a removed file does nothing).
+ */
+export async function sweepUnrecordedFiles(deps: Deps, now = Date.now()): Promise<number> {
+  const old: string[] = [];
+  for await (const f of deps.storage.list()) if (now - f.modifiedAt.getTime() > UNRECORDED_FILE_GRACE_MS) old.push(f.key);
+  let removed = 0;
+  for (let i = 0; i < old.length; i += 500) {
+    const batch = old.slice(i, i + 500);
+    const recorded = new Set((await deps.db.selectFrom('stored_file').select('storage_key').where('storage_key', 'in', batch).execute()).map((r) => r.storage_key));
+    for (const key of batch.filter((k) => !recorded.has(k))) {
+      await deps.storage.remove(key);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** Sweeps left-over upload bytes a minute after start-up and then daily; returns a stop function. */
+export function startUploadSweep(deps: Deps): () => void {
+  const run = () => sweepUnrecordedFiles(deps)
+    .then((removed) => { if (removed) deps.log.info({ removed }, 'removed upload bytes no file record refers to'); })
+    .catch((err: unknown) => deps.log.error({ err }, 'upload sweep failed'));
+  const first = setTimeout(run, 60 * 1000);
+  const timer = setInterval(run, 24 * 60 * 60 * 1000);
+  first.unref();
+  timer.unref();
+  return () => { clearTimeout(first); clearInterval(timer); };
+}
+
 /** Streams a stored file with headers that stop browsers from sniffing or running it. */
 export async function sendFile(ctx: Ctx, reply: FastifyReply, fileId: string, purpose?: FilePurpose) {
   const row = await ctx.db.selectFrom('stored_file').selectAll().where('id', '=', fileId).executeTakeFirst();
