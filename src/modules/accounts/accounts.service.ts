@@ -2,6 +2,8 @@ import argon2 from 'argon2';
 import { createHash, randomInt } from 'node:crypto';
 import type { Ctx, Deps } from '../../context.js';
 import { inTransaction } from '../../context.js';
+import { sql } from 'kysely';
+import { dialectOf } from '../../platform/db/connect.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
 import { type Actor, type ResolvedSession, type Role, inScope, scopePrefixes } from '../../platform/http/access.js';
 import { newId, randomToken } from '../../platform/ids.js';
@@ -126,26 +128,32 @@ export async function loginWithPassword(ctx: Ctx, input: { phone: string; passwo
 }
 
 export async function sendSmsCode(ctx: Ctx, phone: string): Promise<{ expiresInSeconds: number }> {
-  const recent = await ctx.db
-    .selectFrom('sms_code').select('created_at').where('phone', '=', phone)
-    .where('created_at', '>', new Date(Date.now() - 86400_000).toISOString()).orderBy('created_at', 'desc').execute();
-  const latest = recent[0];
-  if (latest && Date.now() - Date.parse(latest.created_at) < SMS_RESEND_MS) {
-    throw new AppError(429, 'sms_too_soon', 'A code was sent less than a minute ago; please wait before asking again');
-  }
-  const lastHour = recent.filter((r) => Date.now() - Date.parse(r.created_at) < 3600_000).length;
-  if (lastHour >= ctx.deps.config.rateLimitSmsPerHour || recent.length >= SMS_MAX_PER_DAY) {
-    throw new AppError(429, 'sms_limit', 'Too many codes were sent to this number; try again later or sign in with your password');
-  }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const now = Date.now();
-  await ctx.db
-    .insertInto('sms_code')
-    .values({
-      id: newId('smsCode'), phone, code_hash: sha256(`${phone}:${code}`), attempts: 0,
-      created_at: new Date(now).toISOString(), expires_at: new Date(now + SMS_CODE_TTL_MS).toISOString(), used_at: null,
-    })
-    .execute();
+  await inTransaction(ctx, async (tx) => {
+    // One number's requests take their turns, or twenty sent at once would all find no recent
+    // code and all be texted. On SQLite the group commit runs transactions one after another;
+    // on PostgreSQL a lock on the number, held to the commit, does the same.
+    if (dialectOf(tx.db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`sms:${phone}`}, 0))`.execute(tx.db);
+    const recent = await tx.db
+      .selectFrom('sms_code').select('created_at').where('phone', '=', phone)
+      .where('created_at', '>', new Date(Date.now() - 86400_000).toISOString()).orderBy('created_at', 'desc').execute();
+    const latest = recent[0];
+    if (latest && Date.now() - Date.parse(latest.created_at) < SMS_RESEND_MS) {
+      throw new AppError(429, 'sms_too_soon', 'A code was sent less than a minute ago; please wait before asking again');
+    }
+    const lastHour = recent.filter((r) => Date.now() - Date.parse(r.created_at) < 3600_000).length;
+    if (lastHour >= ctx.deps.config.rateLimitSmsPerHour || recent.length >= SMS_MAX_PER_DAY) {
+      throw new AppError(429, 'sms_limit', 'Too many codes were sent to this number; try again later or sign in with your password');
+    }
+    const now = Date.now();
+    await tx.db
+      .insertInto('sms_code')
+      .values({
+        id: newId('smsCode'), phone, code_hash: sha256(`${phone}:${code}`), attempts: 0,
+        created_at: new Date(now).toISOString(), expires_at: new Date(now + SMS_CODE_TTL_MS).toISOString(), used_at: null,
+      })
+      .execute();
+  });
   try {
     await ctx.deps.sms.send(phone, { template: 'login_code', params: { code } });
   } catch (err) {

@@ -163,6 +163,16 @@ describe('SMS code login', () => {
     expectProblem(await t.client().post('/api/v1/auth/sms/login', { phone, code }), 401, 'invalid_sms_code');
   });
 
+  it('texts a number once however many ask for a code at the same moment', async () => {
+    const phone = nextPhone();
+    const texted = () => t.sms.outbox.filter((m) => m.phone === phone).length;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_v, i) => Object.assign(t.client(), { ip: `10.9.0.${i + 1}` }).post('/api/v1/auth/sms/send', { phone })));
+    expect(answers.map((r) => r.status).sort()).toEqual([202, ...Array(19).fill(429)]);
+    expect(answers.filter((r) => r.status === 429).every((r) => r.body.code === 'sms_too_soon')).toBe(true);
+    expect(texted()).toBe(1);
+    expect(Number((await t.deps.db.selectFrom('sms_code').select((eb) => eb.fn.countAll().as('n')).where('phone', '=', phone).executeTakeFirstOrThrow()).n)).toBe(1);
+  });
+
   it('refuses a resend within a minute and stops guessing after five attempts', async () => {
     const phone = nextPhone();
     await t.client().post('/api/v1/auth/sms/send', { phone });
