@@ -3,7 +3,7 @@
  * Debian's Chromium. Data comes from the API and the shared factories, never the demo seed.
  */
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers.js';
 import { CHROMIUM_PATH, SCREENSHOTS, WEB_DIR } from './env.js';
 
@@ -86,4 +86,22 @@ export async function productPng(h: Harness, label: string): Promise<Buffer> {
   const png = await page.screenshot({ type: 'png' });
   await context.close();
   return png;
+}
+
+/**
+ * Picks the first option of an Ant Design select and checks that it took. On a busy machine a
+ * click that lands while the list is still opening is lost (the select stays empty and the
+ * form is refused), so it opens the list again and tries up to three times.
+ */
+export async function pickFirstOption(page: Page, select: Locator) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first();
+    await option.waitFor();
+    await option.click();
+    // Ant Design marks a select holding a value on its content element.
+    const took = await select.locator('.ant-select-content-has-value').waitFor({ timeout: 3000 }).then(() => true, () => false);
+    if (took) return;
+  }
+  throw new Error('pickFirstOption: the select kept no value after three tries');
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/platform/ids.js';
 import { addDays, bizDate, nowIso } from '../../src/platform/time.js';
 import { COUNTY_A, PASSWORD, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../factories.js';
-import { newPage, shot, signInConsole, startHarness, type Harness } from './harness.js';
+import { newPage, pickFirstOption, shot, signInConsole, startHarness, type Harness } from './harness.js';
 
 /** A valid 18-character ID number for a birth date (GB 11643 check character). */
 function idFor(birth: string, seq = '246'): string {
@@ -68,8 +68,7 @@ describe('host roster: console and the host’s phone pages', () => {
     await row.getByTestId('edit-host').click();
     const drawer = page.locator('.ant-drawer').filter({ hasText: '建档' });
     await drawer.waitFor();
-    await drawer.getByTestId('profile-township').click();
-    await page.locator('.ant-select-item-option').first().click();
+    await pickFirstOption(page, drawer.getByTestId('profile-township'));
     await drawer.getByTestId('profile-name').fill('蓝莓秀兰');
     await shot(page, 'hr1-profile-drawer');
     await drawer.getByTestId('save-profile').click();
