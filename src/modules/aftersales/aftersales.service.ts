@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.js';
 import { bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { changeStockAsSystem } from '../catalog/index.js';
-import { keepingReceivedFile, putFile, recordReceivedFile, sendFile } from '../files/index.js';
+import { inTransactionKeepingFile, putFile, recordReceivedFile, sendFile } from '../files/index.js';
 import { postEntry, refundDecided, type EntryInput, type LineInput, type AccountKind } from '../ledger/index.js';
 import { transitionOrder, type OrderStatus } from '../orders/index.js';
 import { paymentsFor } from '../payments/index.js';
@@ -187,11 +187,11 @@ export async function uploadPhoto(ctx: Ctx, data: Buffer) {
   const waiting = await ctx.db.selectFrom('aftersales_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('uploaded_by', '=', me).where('case_id', 'is', null).executeTakeFirstOrThrow();
   if (Number(waiting.n) >= MAX_UNCLAIMED_PHOTOS) throw new AppError(409, 'too_many_photos', 'Too many photos not attached to a case yet; open the case first');
   const file = await putFile(ctx.deps, data, 'licence_scan');
-  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+  return inTransactionKeepingFile(ctx, file, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, 'licence_scan', null);
     await tx.db.insertInto('aftersales_photo').values({ file_id: fileId, uploaded_by: me, case_id: null, created_at: nowIso() }).execute();
     return { id: fileId, contentType: detected };
-  }));
+  });
 }
 
 export async function sendPhoto(ctx: Ctx, reply: FastifyReply, caseId: string, fileId: string) {

@@ -10,7 +10,7 @@ import { withinScope } from '../../platform/db/scope.js';
 import { newId } from '../../platform/ids.js';
 import { bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { keepingReceivedFile, putFile, readUpload, recordReceivedFile } from '../files/index.js';
+import { inTransactionKeepingFile, putFile, readUpload, recordReceivedFile } from '../files/index.js';
 import { regionLabel, requireRegionInCounty } from '../regions/index.js';
 import { CENTER_ROLES, escapeLike, LICENCE_LABELS, type LicenceKind } from '../suppliers/index.js';
 import type { ProductStatus, ProductTable, SkuTable } from './catalog.tables.js';
@@ -345,7 +345,7 @@ export async function addProductImage(ctx: Ctx, productId: string, req: FastifyR
   // Before taking the upload in, so a full product costs no disk write; again in the transaction.
   if ((await imageCount(ctx, p.id)) >= MAX_PRODUCT_IMAGES) throw tooManyImages();
   const file = await putFile(ctx.deps, await readUpload(req, ctx.deps), 'product_image');
-  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+  return inTransactionKeepingFile(ctx, file, async (tx) => {
     // The product row first: on PostgreSQL its lock makes two uploads to one product take turns,
     // so the second counts the first's image (both counting 8 would make 10).
     await tx.db.updateTable('product').set({ updated_at: nowIso() }).where('id', '=', p.id).execute();
@@ -355,7 +355,7 @@ export async function addProductImage(ctx: Ctx, productId: string, req: FastifyR
     await tx.db.insertInto('product_image').values({ product_id: p.id, file_id: fileId, sort: count }).execute();
     if (!p.cover_file_id) await tx.db.updateTable('product').set({ cover_file_id: fileId }).where('id', '=', p.id).execute();
     return getProduct(tx, p.id);
-  }));
+  });
 }
 
 export async function removeProductImage(ctx: Ctx, productId: string, fileId: string) {

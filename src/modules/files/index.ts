@@ -3,7 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx, Deps } from '../../context.js';
+import { inTransaction, type Ctx, type Deps } from '../../context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
@@ -118,7 +118,7 @@ export async function receiveUpload(req: FastifyRequest, deps: Deps, purpose: Fi
 
 /**
  * The row of a received file, in the caller's transaction, its type checked against `purpose`.
- * Run that transaction through keepingReceivedFile, so that a failure removes the bytes.
+ * Run that transaction through inTransactionKeepingFile, so that a failure removes the bytes.
  */
 export async function recordReceivedFile(ctx: Ctx, f: ReceivedFile, purpose: FilePurpose, countyCode: string | null): Promise<string> {
   if (!f.trusted && !ALLOWED_TYPES[purpose].includes(f.contentType)) throw unsupported(purpose, f.contentType);
@@ -129,12 +129,15 @@ export async function recordReceivedFile(ctx: Ctx, f: ReceivedFile, purpose: Fil
   return f.id;
 }
 
-/** Runs `record` (the transaction that records a received file); if it fails, the file's bytes go too. */
-export async function keepingReceivedFile<T>(deps: Deps, f: ReceivedFile, record: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in a transaction (inTransaction) that records a received file with
+ * recordReceivedFile; if the transaction fails, the file's bytes are removed too.
+ */
+export async function inTransactionKeepingFile<T>(ctx: Ctx, f: ReceivedFile, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   try {
-    return await record();
+    return await inTransaction(ctx, fn);
   } catch (err) {
-    await deps.storage.remove(f.key).catch((e: unknown) => deps.log.warn({ err: e, key: f.key }, 'could not remove an upload whose record failed'));
+    await ctx.deps.storage.remove(f.key).catch((e: unknown) => ctx.deps.log.warn({ err: e, key: f.key }, 'could not remove an upload whose record failed'));
     throw err;
   }
 }
@@ -148,7 +151,7 @@ const unsupported = (purpose: FilePurpose, detected: string | undefined) =>
  * Checks bytes already in memory (uploads up to UPLOAD_MAX_BYTES: images, scans) by their type
  * and writes them to storage, before the transaction that records them (recordReceivedFile):
  * like receiveUpload, the disk write stays out of SQLite's group commit, and a rollback can take
- * the bytes away too (keepingReceivedFile). `trustedType` is for bytes the server made itself.
+ * the bytes away too (inTransactionKeepingFile). `trustedType` is for bytes the server made itself.
  */
 export async function putFile(deps: Deps, data: Buffer, purpose: FilePurpose, trustedType?: string): Promise<ReceivedFile> {
   const detected = trustedType ?? (await fileTypeFromBuffer(data))?.mime;
@@ -164,7 +167,7 @@ export async function storeFile(ctx: Ctx, data: Buffer, purpose: FilePurpose, co
   // Inside a caller's transaction a later rollback would leave the bytes behind.
   if (ctx.db.isTransaction) throw new Error('storeFile: call it outside a transaction (putFile, then recordReceivedFile inside one)');
   const f = await putFile(ctx.deps, data, purpose, trustedType);
-  return keepingReceivedFile(ctx.deps, f, () => recordReceivedFile(ctx, f, purpose, countyCode));
+  return inTransactionKeepingFile(ctx, f, (tx) => recordReceivedFile(tx, f, purpose, countyCode));
 }
 
 /** How old stored bytes with no row must be before they count as left over rather than in flight. */

@@ -8,7 +8,7 @@ import { withinScope } from '../../platform/db/scope.js';
 import { newId, randomToken } from '../../platform/ids.js';
 import { addDays, bizDate, isValidDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { keepingReceivedFile, putFile, recordReceivedFile, sendFile } from '../files/index.js';
+import { inTransactionKeepingFile, putFile, recordReceivedFile, sendFile } from '../files/index.js';
 import { notify } from '../notifications/index.js';
 import type { LiveSessionTable, SessionKind, SessionStatus, ExternalPlatform } from './live.tables.js';
 import { itemViews, returnAllStock } from './sessions.runofshow.js';
@@ -303,14 +303,14 @@ export async function setCover(ctx: Ctx, sessionId: string, data: Buffer) {
   const { s } = await loadSession(ctx, sessionId, 'host');
   assertOpen(s);
   const file = await putFile(ctx.deps, data, 'live_cover');
-  const updated = await keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+  const updated = await inTransactionKeepingFile(ctx, file, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, 'live_cover', s.county_code);
     // A new cover is what buyers see on the 直播 tab: before the show the center looks at it again.
     const review = s.status === 'scheduled' && s.kind !== 'practice' && s.approval !== 'pending'
       ? { approval: 'pending' as const, approval_note: '', approved_by: null } : {};
     await tx.db.updateTable('live_session').set({ cover_file_id: fileId, ...review, updated_at: nowIso() }).where('id', '=', s.id).execute();
     return { ...s, cover_file_id: fileId, ...review };
-  }));
+  });
   return sessionView(ctx, updated);
 }
 

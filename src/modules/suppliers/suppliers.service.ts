@@ -11,7 +11,7 @@ import { addDays, bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { notify } from '../notifications/index.js';
 import { requireRegionInCounty, regionLabel } from '../regions/index.js';
-import { keepingReceivedFile, putFile, readUpload, recordReceivedFile, sendFile } from '../files/index.js';
+import { inTransactionKeepingFile, putFile, readUpload, recordReceivedFile, sendFile } from '../files/index.js';
 import { LICENCE_LABELS, LICENCE_TRANSITIONS, checkLicenceNumber } from './licence-rules.js';
 import type { LicenceKind, LicenceStatus, LicenceTable, SupplierTable, SupplierType } from './suppliers.tables.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -370,7 +370,7 @@ export async function uploadLicenceScan(ctx: Ctx, licenceId: string, req: Fastif
   if (!isOwner(ctx, l.supplier_id) && !isCenterFor(ctx, l.county_code)) throw forbidden();
   if (l.status !== 'submitted' && l.status !== 'rejected') throw new AppError(409, 'licence_locked', `A ${l.status} licence cannot be changed; submit a new one`);
   const file = await putFile(ctx.deps, await readUpload(req, ctx.deps), 'licence_scan');
-  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+  return inTransactionKeepingFile(ctx, file, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, 'licence_scan', l.county_code);
     // Re-check the status in the write itself: a review may have landed while the file uploaded.
     const res = await tx.db.updateTable('licence').set({ image_file_id: fileId, status: 'submitted', reject_reason: null, updated_at: nowIso() })
@@ -378,7 +378,7 @@ export async function uploadLicenceScan(ctx: Ctx, licenceId: string, req: Fastif
     if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'licence_locked', 'The licence was reviewed while the scan uploaded; submit a new licence instead');
     await recordAudit(tx, { action: 'licence.scan_uploaded', targetType: 'licence', targetId: l.id, countyCode: l.county_code, detail: { fileId, bytes: file.sizeBytes } });
     return getLicence(tx, l.id);
-  }));
+  });
 }
 
 export async function sendLicenceScan(ctx: Ctx, licenceId: string, reply: FastifyReply) {

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
 import { withinScope } from '../../platform/db/scope.js';
 import { recordAudit } from '../audit/index.js';
-import { keepingReceivedFile, recordReceivedFile, type FilePurpose, type ReceivedFile } from '../files/index.js';
+import { inTransactionKeepingFile, recordReceivedFile, type FilePurpose, type ReceivedFile } from '../files/index.js';
 import { centerPrefixes, courseForCenter, isCenter } from './training.access.js';
 import type { CourseStatus, LessonKind, TrainingCourseTable, TrainingLessonTable } from './training.tables.js';
 
@@ -311,14 +311,14 @@ export async function uploadLessonFile(ctx: Ctx, lessonId: string, receive: (pur
   if (l.kind !== 'video' && l.kind !== 'file') throw invalid('/params/lessonId', 'Only video and file lessons take an upload', 'no_upload');
   const purpose = l.kind === 'video' ? 'lesson_video' : 'lesson_file';
   const file = await receive(purpose);
-  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+  return inTransactionKeepingFile(ctx, file, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, purpose, c.county_code);
     const now = nowIso();
     // The upload may have taken minutes: the lesson must still be there, and still of its kind.
     const res = await tx.db.updateTable('training_lesson').set({ file_id: fileId, updated_at: now }).where('id', '=', l.id).where('kind', '=', l.kind).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw conflict('lesson_changed', 'The lesson was changed or deleted while the file uploaded; open it again');
     return lessonEditorView({ ...l, file_id: fileId, updated_at: now });
-  }));
+  });
 }
 
 /** Replaces a quiz lesson's questions; each has 2–6 options and at least one correct one. */

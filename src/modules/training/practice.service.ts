@@ -5,7 +5,7 @@ import { conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { keepingReceivedFile, recordReceivedFile, type ReceivedFile } from '../files/index.js';
+import { inTransactionKeepingFile, recordReceivedFile, type ReceivedFile } from '../files/index.js';
 import { notify } from '../notifications/index.js';
 import { addPracticeMentor } from '../live/index.js';
 import { cohortForStaff, cohortRow, courseForCenter, isCenter, myEnrolment } from './training.access.js';
@@ -187,7 +187,7 @@ const alreadySubmitted = () => conflict('already_submitted', 'You already handed
 export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId: string, receive: () => Promise<ReceivedFile>) {
   await checkCanSubmit(ctx, assignmentId, cohortId);
   const file = await receive();
-  return keepingReceivedFile(ctx.deps, file, () => inTransaction(ctx, async (tx) => {
+  return inTransactionKeepingFile(ctx, file, async (tx) => {
     // Again after the upload, which may have taken minutes: the seat may have been given up.
     const { a, e } = await checkCanSubmit(tx, assignmentId, cohortId);
     const fileId = await recordReceivedFile(tx, file, 'assignment_video', e.county_code);
@@ -202,7 +202,7 @@ export async function submitAssignment(ctx: Ctx, assignmentId: string, cohortId:
       throw err;
     });
     return submissionView(row, { traineeName: e.name, assignmentTitle: a.title });
-  }));
+  });
 }
 
 export async function listSubmissions(ctx: Ctx, cohortId: string, status: TrainingSubmissionTable['status'] | undefined) {
