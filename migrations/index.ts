@@ -10,6 +10,7 @@ import * as liveRoom from './2026-11-27T0510_live_room.js';
 import * as training from './2026-11-27T0600_training.js';
 import * as hosts from './2026-11-27T0610_hosts.js';
 import * as unusedCheckoutIndex from './2026-11-27T0620_unused_checkout_index.js';
+import * as roleGrantOnce from './2026-11-27T0630_role_grant_once.js';
 
 /** Every migration, in order. Names are frozen once released. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0600_training': training,
   '2026-11-27T0610_hosts': hosts,
   '2026-11-27T0620_unused_checkout_index': unusedCheckoutIndex,
+  '2026-11-27T0630_role_grant_once': roleGrantOnce,
 };

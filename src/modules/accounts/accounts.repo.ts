@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database.js';
+import type { RoleGrantTable } from './accounts.tables.js';
 import type { Grant, Role } from '../../platform/http/access.js';
 import { preparedQuery } from '../../platform/db/prepared.js';
 
@@ -72,3 +73,14 @@ export const hasGrant = (db: Db, userId: string, role: Role, regionPrefix: strin
     .where('region_prefix', '=', regionPrefix)
     .where((eb) => (supplierId === null ? eb('supplier_id', 'is', null) : eb('supplier_id', '=', supplierId)))
     .executeTakeFirst();
+
+/**
+ * Inserts a grant unless the person already holds it (the unique index `role_grant_once`):
+ * true when this call added it. Two grants racing on PostgreSQL both pass a look-up before
+ * either commits; the index is what keeps the second out, and this turns its refusal into a
+ * plain "already there" instead of an error.
+ */
+export async function insertGrant(db: Db, row: Insertable<RoleGrantTable>): Promise<boolean> {
+  const res = await db.insertInto('role_grant').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+}

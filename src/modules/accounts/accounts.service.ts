@@ -358,6 +358,8 @@ export async function listUsers(ctx: Ctx, q: { phone?: string | undefined; role?
   }));
 }
 
+const roleExists = () => new AppError(409, 'role_exists', 'This person already holds that role there');
+
 export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; regionPrefix?: string | undefined; supplierId?: string | undefined }) {
   const granted = await inTransaction(ctx, async (tx) => {
     const user = await repo.findUserById(tx.db, userId);
@@ -390,12 +392,11 @@ export async function grantRole(ctx: Ctx, userId: string, input: { role: Role; r
     if (!UNSCOPED_ROLES.includes(input.role) && !scopePrefixes(ctx.actor, ['center_admin']).some((p) => prefix.startsWith(p))) {
       throw forbidden('You can only grant roles inside your own counties');
     }
-    if (await repo.hasGrant(tx.db, userId, input.role, prefix, supplierId)) {
-      throw new AppError(409, 'role_exists', 'This person already holds that role there');
-    }
+    if (await repo.hasGrant(tx.db, userId, input.role, prefix, supplierId)) throw roleExists();
     const id = newId('roleGrant');
+    const added = await repo.insertGrant(tx.db, { id, user_id: userId, role: input.role, region_prefix: prefix, supplier_id: supplierId, granted_by: ctx.actor!.userId, created_at: nowIso() });
+    if (!added) throw roleExists(); // a grant of the same role committed since the look-up above
     forgetSessionsOnCommit(tx, userId);
-    await tx.db.insertInto('role_grant').values({ id, user_id: userId, role: input.role, region_prefix: prefix, supplier_id: supplierId, granted_by: ctx.actor!.userId, created_at: nowIso() }).execute();
     await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: userId, countyCode: prefix || null, detail: { role: input.role, regionPrefix: prefix, supplierId } });
     return { id };
   });

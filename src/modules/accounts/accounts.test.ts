@@ -222,6 +222,38 @@ describe('users and roles', () => {
     expect(revoked.body.items.some((a: { targetId: string }) => a.targetId === u.id)).toBe(true);
   });
 
+  it('grants a role once however many clicks race, so revoking it takes it away', async () => {
+    const { admin } = await makeCounty(t);
+    const u = await makeUser(t, [{ role: 'buyer' }]);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => admin.client.post(`/api/v1/users/${u.id}/roles`, { role: 'operator', regionPrefix: COUNTY_A })));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(answers.filter((r) => r.status === 409).every((r) => r.body.code === 'role_exists')).toBe(true);
+    const rows = await t.deps.db.selectFrom('role_grant').select('id').where('user_id', '=', u.id).where('role', '=', 'operator').execute();
+    expect(rows.map((r) => r.id)).toEqual([answers.find((r) => r.status === 201)!.body.id]);
+    expect((await admin.client.delete(`/api/v1/users/${u.id}/roles/${rows[0]!.id}`)).status).toBe(200);
+    const after = await admin.client.get(`/api/v1/users?phone=${u.phone}`);
+    expect(after.body.items[0].roles.map((g: { role: string }) => g.role)).toEqual(['buyer']);
+    // The database itself refuses a second copy, whoever writes it.
+    const copy = { id: `rg_copy_${u.id}`, user_id: u.id, role: 'buyer' as const, region_prefix: '', supplier_id: null, granted_by: null, created_at: new Date().toISOString() };
+    await expect(t.deps.db.insertInto('role_grant').values(copy).execute()).rejects.toThrow();
+  });
+
+  it('the migration that makes grants unique folds copies made before it into the oldest', async () => {
+    const u = await makeUser(t, [{ role: 'buyer' }]);
+    const { up, down } = await import('../../../migrations/2026-11-27T0630_role_grant_once.js');
+    await down(t.deps.db);
+    const row = (id: string, at: string, supplierId: string | null = null) =>
+      ({ id, user_id: u.id, role: supplierId ? 'supplier' as const : 'operator' as const, region_prefix: COUNTY_A, supplier_id: supplierId, granted_by: null, created_at: at });
+    const supplierId = await makeSupplier(t);
+    await t.deps.db.insertInto('role_grant').values([
+      row(`${u.id}_b`, '2026-01-02T00:00:00.000Z'), row(`${u.id}_a`, '2026-01-03T00:00:00.000Z'), row(`${u.id}_c`, '2026-01-02T00:00:00.000Z'),
+      row(`${u.id}_s1`, '2026-01-05T00:00:00.000Z', supplierId), row(`${u.id}_s2`, '2026-01-04T00:00:00.000Z', supplierId),
+    ]).execute();
+    await up(t.deps.db);
+    const left = await t.deps.db.selectFrom('role_grant').select(['id', 'role']).where('user_id', '=', u.id).where('role', '!=', 'buyer').orderBy('id').execute();
+    expect(left.map((g) => g.id)).toEqual([`${u.id}_b`, `${u.id}_s2`]);
+  });
+
   it('refuses to grant roles in another county, unknown regions, or supplier role without supplier', async () => {
     const { admin } = await makeCounty(t);
     const u = await makeUser(t, [{ role: 'buyer' }]);

@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.js';
 import { maskName } from '../../platform/mask.js';
 import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { forgetSessionsOnCommit } from '../accounts/index.js';
+import { forgetSessionsOnCommit, insertGrant } from '../accounts/index.js';
 import { notify } from '../notifications/index.js';
 import { cohortForCenter, cohortForStaff, cohortRow, isCenter } from './training.access.js';
 import { parseQuiz } from './courses.service.js';
@@ -123,11 +123,10 @@ export async function grantHostRole(ctx: Ctx, certNo: string) {
       .where('id', '=', c.id).where('host_granted_at', 'is', null).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw conflict('host_already_granted', 'The host role was already granted from this certificate');
     const grants = await tx.db.selectFrom('role_grant').select('region_prefix').where('user_id', '=', c.user_id).where('role', '=', 'host').execute();
-    const had = grants.some((g) => c.county_code.startsWith(g.region_prefix));
-    if (!had) {
-      forgetSessionsOnCommit(tx, c.user_id);
-      await tx.db.insertInto('role_grant').values({ id: newId('roleGrant'), user_id: c.user_id, role: 'host', region_prefix: c.county_code, supplier_id: null, granted_by: tx.actor!.userId, created_at: now }).execute();
-    }
+    // An administrator granting the same role by hand at this moment may win: then it was had.
+    const had = grants.some((g) => c.county_code.startsWith(g.region_prefix))
+      || !(await insertGrant(tx.db, { id: newId('roleGrant'), user_id: c.user_id, role: 'host', region_prefix: c.county_code, supplier_id: null, granted_by: tx.actor!.userId, created_at: now }));
+    if (!had) forgetSessionsOnCommit(tx, c.user_id);
     await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: c.user_id, countyCode: c.county_code, detail: { role: 'host', regionPrefix: c.county_code, via: 'training_certificate', certNo: c.cert_no, alreadyHeld: had } });
     await notify(tx, [c.user_id], { kind: 'training.host_granted', title: '您已成为主播', body: '服务中心已为您开通主播身份，可以在「我的」进入主播工作台。', refId: c.cert_no, countyCode: c.county_code });
     return { userId: c.user_id, view: { ...certificateView(tx, { ...c, host_granted_at: now, host_granted_by: tx.actor!.userId }), alreadyHeldHostRole: had } };

@@ -7,7 +7,7 @@ import { bizDate, isValidDate, nowIso } from '../../platform/time.js';
 import { maskPhone } from '../../platform/mask.js';
 import { withinScope } from '../../platform/db/scope.js';
 import { recordAudit } from '../audit/index.js';
-import { forgetSessionsOnCommit } from '../accounts/index.js';
+import { forgetSessionsOnCommit, insertGrant } from '../accounts/index.js';
 import { notify } from '../notifications/index.js';
 import { centerPrefixes, cohortForCenter, cohortForStaff, cohortRow, courseForCenter, isCenter, myEnrolment } from './training.access.js';
 import { QR_SLOT_SECONDS, attendanceCode, checkAttendanceCode, slotAt } from './qr.js';
@@ -228,8 +228,9 @@ export async function getCohort(ctx: Ctx, cohortId: string) {
 async function ensureTraineeRole(tx: Ctx, userId: string, countyCode: string) {
   const grants = await tx.db.selectFrom('role_grant').select('region_prefix').where('user_id', '=', userId).where('role', '=', 'trainee').execute();
   if (grants.some((g) => countyCode.startsWith(g.region_prefix))) return;
+  // Enrolments into two of the county's cohorts at once both miss the grant; one adds it.
+  if (!(await insertGrant(tx.db, { id: newId('roleGrant'), user_id: userId, role: 'trainee', region_prefix: countyCode, supplier_id: null, granted_by: null, created_at: nowIso() }))) return;
   forgetSessionsOnCommit(tx, userId);
-  await tx.db.insertInto('role_grant').values({ id: newId('roleGrant'), user_id: userId, role: 'trainee', region_prefix: countyCode, supplier_id: null, granted_by: null, created_at: nowIso() }).execute();
   await recordAudit(tx, { action: 'role.granted', targetType: 'user', targetId: userId, countyCode, detail: { role: 'trainee', regionPrefix: countyCode, via: 'training_enrolment' } });
 }
 
