@@ -87,7 +87,7 @@ function certificateView(ctx: Ctx, c: TrainingCertificateTable) {
  */
 export async function certify(ctx: Ctx, cohortId: string, userId: string) {
   return inTransaction(ctx, async (tx) => {
-    const cohort = await cohortForCenter(tx, cohortId);
+    const cohort = await cohortForCenter(tx, cohortId, 'lock'); // a withdrawal racing this waits, then finds the certificate
     const e = await tx.db.selectFrom('training_enrolment').selectAll().where('cohort_id', '=', cohort.id).where('user_id', '=', userId).executeTakeFirst();
     if (!e || e.status !== 'enrolled') throw notFound('Trainee in this cohort');
     const existing = await tx.db.selectFrom('training_certificate').select('cert_no').where('cohort_id', '=', cohort.id).where('user_id', '=', userId).executeTakeFirst();

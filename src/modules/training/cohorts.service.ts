@@ -139,7 +139,7 @@ async function notifyPromoted(tx: Ctx, cohort: TrainingCohortTable, userIds: str
 
 export async function updateCohort(ctx: Ctx, cohortId: string, input: Partial<Omit<CohortInput, 'courseId' | 'instructorUserId'>> & { status?: CohortStatus | undefined }) {
   return inTransaction(ctx, async (tx) => {
-    const c = await cohortForCenter(tx, cohortId);
+    const c = await cohortForCenter(tx, cohortId, 'lock');
     const set: Partial<TrainingCohortTable> = { updated_at: nowIso() };
     if (input.name !== undefined) {
       if (!input.name.trim()) throw invalid('/body/name', 'Give the cohort a name');
@@ -261,7 +261,7 @@ export async function enrol(ctx: Ctx, cohortId: string, input: EnrolInput) {
 
 async function enrolOnce(ctx: Ctx, cohortId: string, input: EnrolInput, thisYear: number) {
   return inTransaction(ctx, async (tx) => {
-    const c = await cohortRow(tx, cohortId);
+    const c = await cohortRow(tx, cohortId, 'lock');
     if (!c) throw notFound('Cohort');
     const course = await tx.db.selectFrom('training_course').select('status').where('id', '=', c.course_id).executeTakeFirstOrThrow();
     const existing = await myEnrolment(tx, c.id);
@@ -300,6 +300,9 @@ async function enrolOnce(ctx: Ctx, cohortId: string, input: EnrolInput, thisYear
  */
 export async function withdraw(ctx: Ctx, enrolmentId: string, input: { reason?: string | undefined }) {
   return inTransaction(ctx, async (tx) => {
+    // The cohort first (a waitlisted enrolment racing this one must see the freed seat), then the enrolment as it is now.
+    const at = await tx.db.selectFrom('training_enrolment').select('cohort_id').where('id', '=', enrolmentId).executeTakeFirst();
+    if (at) await cohortRow(tx, at.cohort_id, 'lock');
     const e = await tx.db.selectFrom('training_enrolment').selectAll().where('id', '=', enrolmentId).executeTakeFirst();
     if (!e || (e.user_id !== tx.actor!.userId && !isCenter(tx, e.county_code))) throw notFound('Enrolment');
     if (e.status === 'withdrawn') throw conflict('already_withdrawn', 'This enrolment was already withdrawn');
@@ -354,7 +357,7 @@ export async function roster(ctx: Ctx, cohortId: string) {
 /** Adds (or changes the role of) an instructor or mentor by phone; they become mentors of the cohort's shared practice sessions. */
 export async function addStaff(ctx: Ctx, cohortId: string, input: { phone: string; role: StaffRole }) {
   return inTransaction(ctx, async (tx) => {
-    const c = await cohortForCenter(tx, cohortId);
+    const c = await cohortForCenter(tx, cohortId, 'lock');
     const user = await tx.db.selectFrom('app_user').select(['id', 'name', 'disabled_at']).where('phone', '=', input.phone).executeTakeFirst();
     if (!user || user.disabled_at) throw invalid('/body/phone', 'Nobody has an account with this phone number; ask them to sign up first', 'no_such_user');
     const trainee = await tx.db.selectFrom('training_enrolment').select('id').where('cohort_id', '=', c.id).where('user_id', '=', user.id).where('status', '!=', 'withdrawn').executeTakeFirst();
@@ -374,7 +377,7 @@ export async function addStaff(ctx: Ctx, cohortId: string, input: { phone: strin
 
 export async function removeStaff(ctx: Ctx, cohortId: string, userId: string) {
   await inTransaction(ctx, async (tx) => {
-    const c = await cohortForCenter(tx, cohortId);
+    const c = await cohortForCenter(tx, cohortId, 'lock');
     const row = await tx.db.selectFrom('training_cohort_staff').select('role').where('cohort_id', '=', c.id).where('user_id', '=', userId).executeTakeFirst();
     if (!row) throw notFound('Staff member');
     if (row.role === 'instructor') throw conflict('instructor_required', 'Choose another instructor first; a cohort always has one');

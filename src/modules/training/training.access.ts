@@ -1,6 +1,7 @@
 import type { Ctx } from '../../context.js';
 import { type Role, inScope, scopePrefixes } from '../../platform/http/access.js';
 import { notFound } from '../../platform/http/errors.js';
+import { lockRow } from '../../platform/db/lock.js';
 import type { StaffRole, TrainingCohortTable, TrainingCourseTable } from './training.tables.js';
 
 /** Who runs training in a county: its service center. */
@@ -16,12 +17,19 @@ export async function courseForCenter(ctx: Ctx, courseId: string): Promise<Train
   return c;
 }
 
-export async function cohortRow(ctx: Ctx, cohortId: string): Promise<TrainingCohortTable | undefined> {
+/**
+ * `lock`: for a transaction that looks and then acts on the cohort's seats, waitlist, staff or
+ * certificates. Such writes take turns on the cohort's row (see lockRow), so an enrolment
+ * into a full cohort and a withdrawal, or two instructors named at once, cannot each act on
+ * what the other has not committed yet.
+ */
+export async function cohortRow(ctx: Ctx, cohortId: string, lock: 'lock' | 'read' = 'read'): Promise<TrainingCohortTable | undefined> {
+  if (lock === 'lock') await lockRow(ctx.db, 'training_cohort', cohortId);
   return ctx.db.selectFrom('training_cohort').selectAll().where('id', '=', cohortId).executeTakeFirst();
 }
 
-export async function cohortForCenter(ctx: Ctx, cohortId: string): Promise<TrainingCohortTable> {
-  const c = await cohortRow(ctx, cohortId);
+export async function cohortForCenter(ctx: Ctx, cohortId: string, lock: 'lock' | 'read' = 'read'): Promise<TrainingCohortTable> {
+  const c = await cohortRow(ctx, cohortId, lock);
   if (!c || !isCenter(ctx, c.county_code)) throw notFound('Cohort');
   return c;
 }
