@@ -7,6 +7,7 @@ import { AppError, forbidden, invalid, notFound } from '../../platform/http/erro
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
 import { withinScope } from '../../platform/db/scope.js';
+import { lockRow } from '../../platform/db/lock.js';
 import { newId } from '../../platform/ids.js';
 import { bizDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
@@ -275,6 +276,10 @@ export async function setProductStatus(ctx: Ctx, productId: string, to: ProductS
       throw new AppError(409, 'invalid_transition', `A product that is ${p.status} cannot become ${to}`, [], { from: p.status, to });
     }
     if (to === 'on_sale') {
+      // A suspension committing meanwhile would miss this product (it was not on sale when it
+      // looked), so the supplier row is held until this commits, and read as it is after any
+      // suspension that held it first.
+      await lockRow(tx.db, 'supplier', p.supplier_id, 'share');
       const supplier = await tx.db.selectFrom('supplier').select('status').where('id', '=', p.supplier_id).executeTakeFirstOrThrow();
       if (supplier.status !== 'active') throw new AppError(409, 'supplier_suspended', 'The supplier is suspended; its products cannot go on sale');
       const skuCount = await tx.db.selectFrom('sku').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', p.id).where('archived_at', 'is', null).executeTakeFirstOrThrow();
@@ -285,12 +290,8 @@ export async function setProductStatus(ctx: Ctx, productId: string, to: ProductS
     let update = tx.db.updateTable('product')
       .set({ status: to, updated_at: nowIso(), ...(to === 'on_sale' ? { published_at: nowIso() } : {}) })
       .where('id', '=', p.id).where('status', '=', p.status);
-    if (to === 'on_sale') {
-      // Re-check the supplier inside the write: a suspension may commit between our read and here.
-      update = update.where((eb) => eb.exists(eb.selectFrom('supplier').select('supplier.id').where('supplier.id', '=', p.supplier_id).where('supplier.status', '=', 'active')));
-    }
     const res = await update.executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The product or its supplier changed just now; reload and try again');
+    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The product changed just now; reload and try again');
     await recordAudit(tx, { action: to === 'on_sale' ? 'product.listed' : 'product.unlisted', targetType: 'product', targetId: p.id, countyCode: p.county_code });
     return getProduct(tx, p.id);
   });

@@ -209,6 +209,24 @@ describe('product status', () => {
     expect((await productRow(p.id)).status).toBe('draft');
   });
 
+  it('a product put on sale while its supplier is being suspended ends off sale', async () => {
+    // On PostgreSQL without the supplier lock, most rounds left the product on sale.
+    for (let i = 0; i < 6; i++) {
+      const sup = await makeSupplier(t);
+      await makeLicence(t, opA.client, sup, 'produce_certificate');
+      const p = await makeProduct(t, opA.client, sup, { title: `赶上暂停的蓝莓${i}` });
+      const [publish, suspend] = await Promise.all([
+        opA.client.post(`/api/v1/products/${p.id}/publish`),
+        opA.client.post(`/api/v1/suppliers/${sup}/suspend`, { reason: '抽检不合格' }),
+      ]);
+      expect(suspend.status).toBe(200);
+      // Either the listing went first and the suspension took it off sale, or it was refused.
+      if (publish.status === 200) expect(suspend.body.unlistedProductIds).toEqual([p.id]);
+      else expectProblem(publish, 409, 'supplier_suspended');
+      expect((await productRow(p.id)).status).not.toBe('on_sale');
+    }
+  });
+
   it('a supplier publishes its own products but not another supplier’s; an official cannot publish', async () => {
     const sup = await makeSupplier(t);
     await makeLicence(t, opA.client, sup, 'produce_certificate');

@@ -10,11 +10,16 @@ import { dialectOf } from './connect.js';
  * the first commits; its later reads then see what the first wrote. SQLite needs nothing:
  * its one writer runs the transactions one after another (the group commit's jobs in turn).
  *
- * Answers whether the row exists. `table` and `id` column are names from our own code.
+ * `share`: for a transaction that only needs the row to stay as it read it (a product going on
+ * sale needs its supplier to stay active). Those run side by side, and wait for a writer of
+ * the row, as a writer waits for them; a shared lock does not hold back the foreign-key checks
+ * of orders that point at the row, as FOR UPDATE would.
+ *
+ * Answers whether the row exists. `table` is a name from our own code.
  */
-export async function lockRow(db: Transaction<any> | Kysely<any>, table: string, id: string, idColumn = 'id'): Promise<boolean> {
+export async function lockRow(db: Transaction<any> | Kysely<any>, table: string, id: string, mode: 'update' | 'share' = 'update'): Promise<boolean> {
   if (!db.isTransaction) throw new Error('lockRow outside a transaction holds nothing');
-  const forUpdate = dialectOf(db) === 'postgres' ? sql` for update` : sql``;
-  const found = await sql`select 1 as x from ${sql.table(table)} where ${sql.ref(idColumn)} = ${id}${forUpdate}`.execute(db);
+  const clause = dialectOf(db) === 'sqlite' ? sql`` : mode === 'update' ? sql` for update` : sql` for share`;
+  const found = await sql`select 1 as x from ${sql.table(table)} where id = ${id}${clause}`.execute(db);
   return found.rows.length === 1;
 }
