@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.js';
 import { inTransaction } from '../../context.js';
+import { lockRow } from '../../platform/db/lock.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
@@ -190,6 +191,10 @@ export async function importExternalSales(ctx: Ctx, sessionId: string, sheet: Ce
   if (errors.length) throw new AppError(422, 'import_rows_invalid', `${errors.length} row(s) could not be read; nothing was imported. Fix them and import again.`, [], { rows: errors });
   if (!rows.length) throw invalid('/body/file', 'The file has no sales rows under its header', 'empty');
   const replaced = await inTransaction(ctx, async (tx) => {
+    // Two imports at once take turns on the session row: each then deletes what the other
+    // committed, and one file, not both, is the picture (on PostgreSQL each deleted only
+    // what was there before either began).
+    await lockRow(tx.db, 'live_session', s.id);
     const del = await tx.db.deleteFrom('live_external_sale').where('session_id', '=', s.id).where('source', '=', 'import').executeTakeFirst();
     for (let k = 0; k < rows.length; k += 200) await tx.db.insertInto('live_external_sale').values(rows.slice(k, k + 200)).execute();
     await recordAudit(tx, { action: 'live.external_sale.import', targetType: 'live_session', targetId: s.id, countyCode: s.county_code, detail: { rows: rows.length } });

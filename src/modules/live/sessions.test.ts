@@ -601,6 +601,13 @@ describe('report', () => {
     expect(imp.body).toMatchObject({ imported: 2, replaced: 0, gmvFen: 123450 + 5990 });
     const again = await host.client.upload('POST', `${S}/${ext.id}/external-sales/import`, Buffer.from(csv), 'sales.csv', 'text/csv');
     expect(again.body).toMatchObject({ imported: 2, replaced: 2 });
+    // Four imports of two files at once: whichever committed last is the picture, never several added together.
+    const other = '商品,订单数,件数,成交额\n黑木耳,1,1,10\n';
+    const both = await Promise.all([csv, other, csv, other].map((f) => host.client.upload('POST', `${S}/${ext.id}/external-sales/import`, Buffer.from(f), 'sales.csv', 'text/csv')));
+    expect(both.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+    const kept = await t.deps.db.selectFrom('live_external_sale').select('label').where('session_id', '=', ext.id).where('source', '=', 'import').execute();
+    expect([['黑木耳'], ['蓝莓 125g×4盒', '黑木耳']]).toContainEqual(kept.map((k) => k.label).sort());
+    expect((await host.client.upload('POST', `${S}/${ext.id}/external-sales/import`, Buffer.from(csv), 'sales.csv', 'text/csv')).body).toMatchObject({ imported: 2, replaced: kept.length });
     const bad = await host.client.upload('POST', `${S}/${ext.id}/external-sales/import`, Buffer.from('商品,订单数,件数,成交额\n蓝莓,1.5,1,10\n木耳,1,1,10.123\n'), 'bad.csv', 'text/csv');
     expectProblem(bad, 422, 'import_rows_invalid');
     expect(bad.body.rows.map((r: { row: number; code: string }) => [r.row, r.code])).toEqual([[2, 'bad_orders'], [3, 'bad_gmv']]);
