@@ -12,6 +12,7 @@ import { DEMO_ACCOUNTS, DEMO_CENTER_NAME, DEMO_COUNTY, DEMO_PASSWORD, DEMO_PRODU
 import { licenceSvg, productSvg } from './images.js';
 import { seedDemoHost } from '../hosts/demo.js';
 import { seedDemoLiveSession } from '../live/index.js';
+import { seedDemoTraining } from '../training/demo.js';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_COUNTY } from './demo-data.js';
 
@@ -114,5 +115,11 @@ export async function seedDemo(deps: Deps): Promise<void> {
     const inSelection = await deps.db.selectFrom('selection_item').select('product_id').where('county_code', '=', DEMO_COUNTY).orderBy('id').limit(3).execute();
     await seedDemoHost(admin, { hostUserId: userIds[hostIndex]!, countyCode: DEMO_COUNTY, displayName: '靖宇小李', productIds: inSelection.map((r) => r.product_id) });
     await seedDemoLiveSession(actingAs(hostIndex, 'host'), admin, inSelection.map((r) => r.product_id));
+  }
+
+  // A training course and an open cohort taught by the demo host, with the demo trainee in it.
+  const traineeIndex = DEMO_ACCOUNTS.findIndex((a) => a.role === 'trainee');
+  if (hostIndex >= 0 && traineeIndex >= 0) {
+    await seedDemoTraining(admin, actingAs(traineeIndex, 'trainee'), { countyCode: DEMO_COUNTY, instructorUserId: userIds[hostIndex]!, townshipCode: `${DEMO_COUNTY}100` });
   }
 }
