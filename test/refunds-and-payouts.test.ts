@@ -11,9 +11,10 @@ let op: MadeUser;
 let supplierId: string;
 let supplierUser: MadeUser;
 const key = () => `k-${randomUUID()}`;
+const FEE_BP = 500;
 
 beforeAll(async () => {
-  t = await createTestApp({ sandboxPay: { secret: 'refund-payout-secret', notifyDelayMs: 5 } });
+  t = await createTestApp({ sandboxPay: { secret: 'refund-payout-secret', notifyDelayMs: 5 }, centerServiceFeeBp: FEE_BP });
   ({ operator: op } = await makeCounty(t, COUNTY_A));
   supplierId = await makeSupplier(t);
   await makeLicence(t, op.client, supplierId, 'produce_certificate');
@@ -106,3 +107,35 @@ function expectProblemStatus(res: { status: number; body: { code?: string } }, s
   expect(res.status).toBe(status);
   expect(typeof res.body.code).toBe('string');
 }
+
+// Last: its completed orders would be paid out by the payout test above.
+describe('a partial refund racing the completion', () => {
+  /** The center's service fee this order has left on the books: its commission entry and its refunds' reversals. */
+  async function netServiceFee(orderId: string) {
+    const refunds = (await t.deps.db.selectFrom('payment_refund').select('id').where('order_id', '=', orderId).execute()).map((r) => r.id);
+    const rows = await t.deps.db.selectFrom('ledger_posting as p').innerJoin('ledger_entry as e', 'e.id', 'p.entry_id').innerJoin('ledger_account as a', 'a.id', 'p.account_id')
+      .select('p.amount_fen').where('a.kind', '=', 'center_service_fee')
+      .where((eb) => eb.or([eb.and([eb('e.ref_type', '=', 'order'), eb('e.ref_id', '=', orderId)]), ...(refunds.length ? [eb.and([eb('e.ref_type', '=', 'refund'), eb('e.ref_id', 'in', refunds)])] : [])]))
+      .execute();
+    return -rows.reduce((sum, r) => sum + Number(r.amount_fen), 0); // a credit to the fee account
+  }
+
+  it('charges the service fee on what the buyer kept, whichever commits first', async () => {
+    // On PostgreSQL the completion used to read the order before a refund committed and charge
+    // the fee on the whole amount, which the refund (having found nothing to reverse) never took back.
+    for (let i = 0; i < 5; i++) {
+      const { b, order } = await paidOrder(10, 2); // 2 × ¥10
+      await t.deps.db.updateTable('shop_order').set({ status: 'delivered', carrier: 'SF', tracking_no: 'SF1234567890', shipped_at: new Date(Date.now() - 7_200_000).toISOString(), delivered_at: new Date(Date.now() - 3_600_000).toISOString() })
+        .where('id', '=', order.id).execute();
+      const opened = await b.client.post('/api/v1/aftersales', { orderId: order.id, kind: 'refund_only', reasonCode: 'damaged', items: [{ orderItemId: order.items[0].id, quantity: 1 }], amountFen: 1000 });
+      expect(opened.status).toBe(201);
+      const [approved, confirmed] = await Promise.all([
+        supplierUser.client.post(`/api/v1/aftersales/${opened.body.id}/approve`, {}),
+        b.client.post(`/api/v1/orders/${order.id}/confirm-receipt`, {}),
+      ]);
+      expect([approved.status, confirmed.status]).toEqual([200, 200]);
+      expect(await t.deps.db.selectFrom('shop_order').select(['status', 'refunded_fen']).where('id', '=', order.id).executeTakeFirstOrThrow()).toEqual({ status: 'completed', refunded_fen: 1000 });
+      expect(await netServiceFee(order.id)).toBe((1000 * FEE_BP) / 10_000);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { Ctx, Deps } from '../../context.js';
 import { inTransaction, systemCtx } from '../../context.js';
 import { withinScope } from '../../platform/db/scope.js';
+import { lockRow } from '../../platform/db/lock.js';
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
@@ -156,6 +157,11 @@ export async function commissionOf(ctx: Ctx, o: ShopOrderTable) {
  * commission entry in the caller's transaction. The conditional updates make sure only one of
  * two racing completions (the buyer and the job) gets here; the entry's idempotency key
  * (`commission:{orderId}`) would refuse a second posting anyway.
+ *
+ * The caller must have locked the order row before reading `order` (lockRow): the fee and
+ * commission are worked out from its refunded amount. A partial refund committing between an
+ * unlocked read and this would leave them charged on money the buyer got back, and the refund,
+ * finding nothing accrued yet, would reverse none of it.
  */
 async function completeLoaded(tx: Ctx, order: ShopOrderTable, via: 'buyer' | 'auto') {
   const now = nowIso();
@@ -172,6 +178,7 @@ async function completeLoaded(tx: Ctx, order: ShopOrderTable, via: 'buyer' | 'au
 /** The buyer confirms receipt: a shipped or delivered order becomes completed, commission accrues. */
 export async function confirmReceipt(ctx: Ctx, orderId: string) {
   const o = await inTransaction(ctx, async (tx) => {
+    await lockRow(tx.db, 'shop_order', orderId); // see completeLoaded
     const order = await tx.db.selectFrom('shop_order').selectAll().where('id', '=', orderId).executeTakeFirst();
     if (!order || order.buyer_id !== tx.actor?.userId) throw notFound('Order');
     if (order.status !== 'shipped' && order.status !== 'delivered') {
@@ -197,6 +204,7 @@ export async function autoConfirmOrders(deps: Deps, now: Date = new Date()): Pro
   for (const { id } of due) {
     try {
       const done = await inTransaction(systemCtx(deps), async (tx) => {
+        await lockRow(tx.db, 'shop_order', id); // see completeLoaded
         const o = await tx.db.selectFrom('shop_order').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         if (o.status !== 'shipped' && o.status !== 'delivered') return false;
         await completeLoaded(tx, o, 'auto');
