@@ -7,6 +7,7 @@ import { nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { changeStockAsSystem } from '../catalog/index.js';
 import { assertLive, flashSaleEvent, flashSaleView, loadControlled, type SessionRow } from './room.service.js';
+import { lockSessionForStock } from './session-lock.js';
 
 /**
  * Flash sales (秒杀). A sale's stock is set aside from its run-of-show item when it is created
@@ -29,7 +30,10 @@ export interface CreateFlashSaleInput {
 
 export async function createFlashSale(ctx: Ctx, sessionId: string, input: CreateFlashSaleInput) {
   const s = await loadControlled(ctx, sessionId);
-  if (s.status === 'ended' || s.status === 'cancelled') throw new AppError(409, 'session_not_live', 'This session is over', [], { status: s.status });
+  const over = (status: string) => {
+    if (status === 'ended' || status === 'cancelled') throw new AppError(409, 'session_not_live', 'This session is over', [], { status });
+  };
+  over(s.status);
   if (s.kind === 'practice') throw new AppError(409, 'practice_session', 'A practice session takes no real orders');
   const item = await ctx.db.selectFrom('live_session_item').select(['id', 'live_price_fen', 'stock_left']).where('id', '=', input.itemId).where('session_id', '=', s.id).executeTakeFirst();
   if (!item) throw invalid('/body/itemId', "Only a product of this session's run-of-show can go on flash sale", 'not_in_run_of_show');
@@ -37,6 +41,7 @@ export async function createFlashSale(ctx: Ctx, sessionId: string, input: Create
   if (input.perBuyerLimit > input.stock) throw invalid('/body/perBuyerLimit', 'The per-buyer limit cannot be more than the stock of the sale', 'limit_above_stock');
   const id = newId('liveFlashSale');
   const row = await inTransaction(ctx, async (tx) => {
+    over((await lockSessionForStock(tx, s.id)).status);
     const now = nowIso();
     const taken = await tx.db.updateTable('live_session_item').set((eb) => ({ stock_left: eb('stock_left', '-', input.stock), updated_at: now }))
       .where('id', '=', item.id).where('stock_left', '>=', input.stock).returning('stock_left').executeTakeFirst();

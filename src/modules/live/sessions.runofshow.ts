@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/index.js';
 import { changeStockAsSystem } from '../catalog/index.js';
 import type { LiveSessionItemTable, LiveSessionTable } from './live.tables.js';
 import { assertOpen, loadSession } from './sessions.service.js';
+import { lockSessionForStock } from './session-lock.js';
 
 /**
  * The run-of-show: ordered SKUs with a live price and stock set aside for the session. Setting
@@ -121,6 +122,7 @@ export async function addItem(ctx: Ctx, sessionId: string, input: AddItemInput) 
 
   const now = nowIso();
   const item = await inTransaction(ctx, async (tx) => {
+    assertOpen(await lockSessionForStock(tx, s.id));
     const agg = await tx.db.selectFrom('live_session_item')
       .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('position').as('pos'), (eb) => eb.fn.max('room_code').as('code')])
       .where('session_id', '=', s.id).executeTakeFirstOrThrow();
@@ -174,6 +176,7 @@ export async function updateItem(ctx: Ctx, sessionId: string, itemId: string, in
   }
   const now = nowIso();
   const updated = await inTransaction(ctx, async (tx) => {
+    assertOpen(await lockSessionForStock(tx, s.id));
     const set: Partial<LiveSessionItemTable> = { updated_at: now };
     if (input.livePriceFen !== undefined) set.live_price_fen = input.livePriceFen;
     if (input.slotMinute !== undefined) set.slot_minute = input.slotMinute;

@@ -5,6 +5,7 @@ import { liveRoom } from '../../contracts/live-events.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, hasAnyRole, inScope, scopePrefixes } from '../../platform/http/access.js';
 import { withinScope } from '../../platform/db/scope.js';
+import { lockRow } from '../../platform/db/lock.js';
 import { newId, randomToken } from '../../platform/ids.js';
 import { addDays, bizDate, isValidDate, nowIso } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
@@ -453,6 +454,7 @@ export async function endSession(ctx: Ctx, sessionId: string, why: 'host' | 'ove
   const { s, rel } = ctx.actor ? await loadSession(ctx, sessionId, 'manage') : { s: await loadRow(ctx, sessionId), rel: undefined };
   const now = nowIso();
   const { ended, stock } = await inTransaction(ctx, async (tx) => {
+    await lockRow(tx.db, 'live_session', s.id); // writers of the session's stock wait (session-lock.ts)
     // Flash sales first: their units go back to their items, then everything to the SKUs.
     await closeSessionFlashSales(tx, s.id);
     const moved = await moveSession(tx, s, 'ended', { ended_at: now, pinned_item_id: null });
@@ -469,6 +471,7 @@ export async function endSession(ctx: Ctx, sessionId: string, why: 'host' | 'ove
 export async function cancelSession(ctx: Ctx, sessionId: string, reason: string, why: 'user' | 'not_started' = 'user') {
   const { s, rel } = ctx.actor ? await loadSession(ctx, sessionId, 'manage') : { s: await loadRow(ctx, sessionId), rel: undefined };
   const cancelled = await inTransaction(ctx, async (tx) => {
+    await lockRow(tx.db, 'live_session', s.id); // writers of the session's stock wait (session-lock.ts)
     await closeSessionFlashSales(tx, s.id);
     const moved = await moveSession(tx, s, 'cancelled');
     await returnAllStock(tx, s.id, `live:cancel:${s.id}`);

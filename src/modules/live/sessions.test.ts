@@ -479,6 +479,44 @@ describe('going live, ending, cancelling', () => {
     expectProblem(await host.client.post(`${S}/${s.id}/cancel`, {}), 409, 'invalid_transition');
   });
 
+  it('stock put on a session while it is cancelled or ended goes back to the SKU, whichever commits first', async () => {
+    // On PostgreSQL the end or cancel used to return only the units it saw, and the others
+    // stayed on the closed session with nothing to give them back.
+    const left = async (sessionId: string) => Number((await t.deps.db.selectFrom('live_session_item').select((eb) => eb.fn.sum<number>('stock_left').as('n')).where('session_id', '=', sessionId).executeTakeFirstOrThrow()).n ?? 0);
+    for (let i = 0; i < 4; i++) {
+      // An item added, and another restocked from 0, while the center cancels.
+      const s = await approved();
+      const [p, q] = [await product({ stock: 20 }), await product({ stock: 20 })];
+      await showcase(host.id, p.productId);
+      await showcase(host.id, q.productId);
+      const restock = (await host.client.post(`${S}/${s.id}/items`, { skuId: q.skuId, livePriceFen: 4000, stock: 0 })).body.id as string;
+      const [add, more, cancel] = await Promise.all([
+        host.client.post(`${S}/${s.id}/items`, { skuId: p.skuId, livePriceFen: 4000, stock: 10 }),
+        host.client.patch(`${S}/${s.id}/items/${restock}`, { stock: 8 }),
+        op.client.post(`${S}/${s.id}/cancel`, { reason: '天气原因' }),
+      ]);
+      expect(cancel.status).toBe(200);
+      for (const r of [add, more]) if (r.status !== 200 && r.status !== 201) expectProblem(r, 409, 'session_closed');
+      expect([await stockOf(p.skuId), await stockOf(q.skuId), await left(s.id)]).toEqual([20, 20, 0]);
+
+      // A flash sale set aside while the host ends the show.
+      const live = await approved();
+      const r = await product({ stock: 20 });
+      await showcase(host.id, r.productId);
+      const item = (await host.client.post(`${S}/${live.id}/items`, { skuId: r.skuId, livePriceFen: 4000, stock: 10 })).body.id as string;
+      expect((await host.client.post(`${S}/${live.id}/go-live`)).status).toBe(200);
+      const [sale, end] = await Promise.all([
+        host.client.post(`${S}/${live.id}/flash-sales`, { itemId: item, priceFen: 3000, stock: 4, perBuyerLimit: 1 }),
+        host.client.post(`${S}/${live.id}/end`),
+      ]);
+      expect(end.status).toBe(200);
+      if (sale.status !== 201) expectProblem(sale, 409, 'session_not_live');
+      expect([await stockOf(r.skuId), await left(live.id)]).toEqual([20, 0]);
+      const open = await t.deps.db.selectFrom('live_flash_sale').select('id').where('session_id', '=', live.id).where('status', '!=', 'closed').execute();
+      expect(open).toEqual([]);
+    }
+  });
+
   it('the job ends sessions left live long after their end and cancels those never started (stock back)', async () => {
     const live = await session(trainee, { kind: 'practice', title: '练习二' });
     expect((await trainee.client.post(`${S}/${live.id}/go-live`)).status).toBe(200);
