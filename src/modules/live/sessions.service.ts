@@ -282,8 +282,9 @@ export async function updateSession(ctx: Ctx, sessionId: string, input: UpdateSe
   if (input.externalCode !== undefined) set.external_code = input.externalCode;
   const changed = Object.entries(set).some(([k, v]) => (s as unknown as Record<string, unknown>)[k] !== v);
   if (!changed) return sessionView(ctx, s);
-  // What buyers will read changed: the center looks at it again.
-  if (s.kind !== 'practice' && s.approval !== 'pending') Object.assign(set, { approval: 'pending', approval_note: '', approved_by: null });
+  // What buyers will read changed: the center looks at it again. Set whatever the approval was
+  // when read: an approval committing meanwhile must not stand for content it never saw.
+  if (s.kind !== 'practice') Object.assign(set, { approval: 'pending', approval_note: '', approved_by: null });
   const now = nowIso();
   const updated = await inTransaction(ctx, async (tx) => {
     const res = await tx.db.updateTable('live_session').set({ ...set, updated_at: now }).where('id', '=', s.id).where('status', '=', 'scheduled').executeTakeFirst();
@@ -429,14 +430,20 @@ export async function rotateStreamKey(ctx: Ctx, sessionId: string) {
 export async function goLive(ctx: Ctx, sessionId: string) {
   const { s, rel } = await loadSession(ctx, sessionId, 'host');
   if (s.status !== 'scheduled') throw new AppError(409, 'invalid_transition', `A session that is ${s.status} cannot go live`, [], { from: s.status, to: 'live' });
-  if (s.kind !== 'practice' && s.approval !== 'approved') {
-    throw new AppError(409, 'not_approved', s.approval === 'rejected' ? 'The center rejected this session; change it and wait for approval' : 'The center has not approved this session yet', [], { approval: s.approval });
-  }
+  const mustBeApproved = (approval: LiveSessionTable['approval']) => {
+    if (s.kind !== 'practice' && approval !== 'approved') {
+      throw new AppError(409, 'not_approved', approval === 'rejected' ? 'The center rejected this session; change it and wait for approval' : 'The center has not approved this session yet', [], { approval });
+    }
+  };
+  mustBeApproved(s.approval);
   const from = goLiveFrom(s);
   if (Date.now() < new Date(from).getTime()) throw new AppError(409, 'too_early', `You can go live from ${GO_LIVE_EARLY_MINUTES} minutes before the start`, [], { goLiveFrom: from });
   if (Date.now() > new Date(s.scheduled_end).getTime()) throw new AppError(409, 'window_passed', 'The planned end has passed; schedule a new session');
   const now = nowIso();
   const live = await inTransaction(ctx, async (tx) => {
+    // Again, holding the row: an edit (back to pending) or a rejection may have committed since.
+    await lockRow(tx.db, 'live_session', s.id);
+    mustBeApproved((await loadRow(tx, s.id)).approval);
     const moved = await moveSession(tx, s, 'live', { started_at: now });
     // reminded_at set in the same statement that picks the users, so nobody is told twice.
     const reminded = await tx.db.updateTable('live_reservation').set({ reminded_at: now })

@@ -479,6 +479,36 @@ describe('going live, ending, cancelling', () => {
     expectProblem(await host.client.post(`${S}/${s.id}/cancel`, {}), 409, 'invalid_transition');
   });
 
+  it('the approval stands only for what the center saw: edits, rejections and going live race safely', async () => {
+    // On PostgreSQL each of these used to act on the approval as read before the other committed.
+    // Going live has a narrow window (its read, then its transaction): without its re-check this
+    // failed in every run of 25 rounds but only about one run in three of 12; the edit and the
+    // approval fail at once.
+    for (let i = 0; i < 12; i++) {
+      // Going live while the center rejects: never live and rejected.
+      const a = await approved();
+      const [live, reject] = await Promise.all([host.client.post(`${S}/${a.id}/go-live`), op.client.post(`${S}/${a.id}/reject`, { note: '标题夸大' })]);
+      const row = await t.deps.db.selectFrom('live_session').select(['status', 'approval']).where('id', '=', a.id).executeTakeFirstOrThrow();
+      if (live.status === 200) expect(row).toEqual({ status: 'live', approval: 'approved' });
+      else { expectProblem(live, 409, 'not_approved'); expect(reject.status).toBe(200); expect(row).toEqual({ status: 'scheduled', approval: 'rejected' }); }
+
+      // Going live while the host edits the title: never live with content nobody reviewed.
+      const b = await approved();
+      const [live2, edit] = await Promise.all([host.client.post(`${S}/${b.id}/go-live`), host.client.patch(`${S}/${b.id}`, { title: `改了标题${i}` })]);
+      const row2 = await t.deps.db.selectFrom('live_session').select(['status', 'approval', 'title']).where('id', '=', b.id).executeTakeFirstOrThrow();
+      if (row2.status === 'live') expect(row2).toMatchObject({ approval: 'approved', title: '长白山蓝莓专场' });
+      else { expectProblem(live2, 409, 'not_approved'); expect(edit.status).toBe(200); expect(row2.approval).toBe('pending'); }
+
+      // The center approving while the host edits: the edit sends it back to the queue, or the approval is refused.
+      const c = await session();
+      const [approve, edit2] = await Promise.all([op.client.post(`${S}/${c.id}/approve`, { note: '可以' }), host.client.patch(`${S}/${c.id}`, { title: `又改了${i}` })]);
+      expect(edit2.status).toBe(200);
+      const row3 = await t.deps.db.selectFrom('live_session').select('approval').where('id', '=', c.id).executeTakeFirstOrThrow();
+      if (approve.status !== 200) expectProblem(approve, 409, 'concurrent_change');
+      expect(row3.approval).toBe('pending');
+    }
+  });
+
   it('stock put on a session while it is cancelled or ended goes back to the SKU, whichever commits first', async () => {
     // On PostgreSQL the end or cancel used to return only the units it saw, and the others
     // stayed on the closed session with nothing to give them back.
