@@ -325,13 +325,17 @@ async function supplierUserIds(ctx: Ctx, supplierId: string): Promise<string[]> 
   return rows.map((r) => r.user_id);
 }
 
-/** Moves a licence along LICENCE_TRANSITIONS with a conditional update, so two reviewers cannot both win. */
+/**
+ * Moves a licence along LICENCE_TRANSITIONS with a conditional update on the licence as read
+ * (status and last change), so two reviewers cannot both win, and a verdict never lands on a
+ * number, date or scan its reviewer did not see (an edit keeps the status 'submitted').
+ */
 async function transition(ctx: Ctx, l: LicenceTable, to: LicenceStatus, set: Partial<LicenceTable>) {
   if (!LICENCE_TRANSITIONS[l.status].includes(to)) {
     throw new AppError(409, 'invalid_transition', `A ${l.status} licence cannot become ${to}`, [], { from: l.status, to });
   }
   const res = await ctx.db.updateTable('licence').set({ ...set, status: to, updated_at: nowIso() })
-    .where('id', '=', l.id).where('status', '=', l.status).executeTakeFirst();
+    .where('id', '=', l.id).where('status', '=', l.status).where('updated_at', '=', l.updated_at).executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'Someone else changed this licence just now; reload and try again');
 }
 
