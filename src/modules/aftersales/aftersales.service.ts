@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { FastifyReply } from 'fastify';
 import type { Ctx, Deps } from '../../context.js';
 import { inTransaction } from '../../context.js';
+import { lockRow } from '../../platform/db/lock.js';
 import { AppError, invalid, notFound } from '../../platform/http/errors.js';
 import { type Role, inScope, scopePrefixes, supplierIdsOf } from '../../platform/http/access.js';
 import { decodeCursor, toPage } from '../../platform/http/pagination.js';
@@ -235,6 +236,8 @@ export async function openCase(ctx: Ctx, input: OpenCaseInput) {
 
   try {
     const caseId = await inTransaction(ctx, async (tx) => {
+      // The order row first: a cancellation racing this request must see the case, or this the cancellation.
+      await lockRow(tx.db, 'shop_order', input.orderId);
       const order = await tx.db.selectFrom('shop_order').selectAll().where('id', '=', input.orderId).where('buyer_id', '=', me).executeTakeFirst();
       if (!order) throw notFound('Order');
       if (!REFUNDABLE.includes(order.status)) {
@@ -488,6 +491,8 @@ export async function cancelOrder(ctx: Ctx, orderId: string, reasonText = '') {
   let done: { caseId: string; started: RefundStarted };
   try {
     done = await inTransaction(ctx, async (tx) => {
+      // The order row first, as openCase: an open request makes this a 409, never a closed order with a live case.
+      await lockRow(tx.db, 'shop_order', orderId);
       const order = await tx.db.selectFrom('shop_order').selectAll().where('id', '=', orderId).where('buyer_id', '=', me).executeTakeFirst();
       if (!order) throw notFound('Order');
       if (order.status !== 'paid') {
