@@ -65,7 +65,7 @@ export function hostsRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     app.post('/hosts/:hostUserId/real-name/review', {
       config: { access: CENTER },
       schema: { tags, summary: "Verify or reject a host's own real-name submission", params: HostParams, body: ReviewBody, response: { 200: ProfileView } },
-    }, async (req) => profiles.reviewRealName(ctxFromRequest(deps, req), req.params.hostUserId, req.body.verdict, req.body.note ?? ''));
+    }, async (req) => profiles.reviewRealName(ctxFromRequest(deps, req), req.params.hostUserId, req.body.verdict, req.body.note ?? '', req.body.expectedUpdatedAt));
 
     app.post('/hosts/:hostUserId/real-name/reveal', {
       config: { access: ['center_admin'] },

@@ -48,7 +48,10 @@ export const RealNameBody = Type.Object({
   }, { additionalProperties: false, description: 'required when the host is 16 or 17' })),
 }, { additionalProperties: false });
 
-export const ReviewBody = Type.Object({ verdict: lit(['verify', 'reject'] as const), note: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
+export const ReviewBody = Type.Object({
+  verdict: lit(['verify', 'reject'] as const), note: Type.Optional(Type.String({ maxLength: 200 })),
+  expectedUpdatedAt: Type.Optional(Type.String({ maxLength: 40, description: 'updatedAt of the profile as the reviewer saw it; a later change refuses the review (409 real_name_changed)' })),
+}, { additionalProperties: false });
 export const RevealBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200, description: 'why the full number is needed (recorded in the audit log)' }) }, { additionalProperties: false });
 export const RevealView = Type.Object({ hostUserId: Type.String(), realName: Type.String(), idNumber: Type.String() });
 export const AccountBody = Type.Object({

@@ -203,6 +203,13 @@ describe('real-name verification', () => {
     expectProblem(await host2.client.post(`/api/v1/hosts/${host2.id}/real-name/review`, { verdict: 'verify' }), 403, 'forbidden');
     expectProblem(await opB.client.post(`/api/v1/hosts/${host2.id}/real-name/review`, { verdict: 'verify' }), 404, 'not_found');
     expectProblem(await op.client.post(`/api/v1/hosts/${host2.id}/real-name/review`, { verdict: 'reject' }), 422, 'validation_failed');
+    // The host re-submits another number while the center looks at the first: that review is refused, the new one stays pending.
+    const seen = (await op.client.get(`/api/v1/hosts/${host2.id}`)).body.updatedAt as string;
+    await new Promise((r) => setTimeout(r, 2));
+    const other = idFor(bornYearsAgo(27), '135');
+    expect((await host2.client.put(`/api/v1/hosts/${host2.id}/real-name`, { realName: '张小勇', idNumber: other })).status).toBe(200);
+    expectProblem(await op.client.post(`/api/v1/hosts/${host2.id}/real-name/review`, { verdict: 'verify', expectedUpdatedAt: seen }), 409, 'real_name_changed');
+    expect((await host2.client.get('/api/v1/me/host')).body).toMatchObject({ verification: 'pending', idNumberMasked: expect.stringMatching(/135.$/) });
     const [a, b] = await Promise.all([
       op.client.post(`/api/v1/hosts/${host2.id}/real-name/review`, { verdict: 'verify' }),
       admin.client.post(`/api/v1/hosts/${host2.id}/real-name/review`, { verdict: 'verify' }),

@@ -279,8 +279,13 @@ export async function setRealName(ctx: Ctx, hostUserId: string, input: RealNameI
   return getProfile(ctx, hostUserId);
 }
 
-/** The center verifies or rejects what a host entered itself (pending only; twice is 409). */
-export async function reviewRealName(ctx: Ctx, hostUserId: string, verdict: 'verify' | 'reject', note: string): Promise<ProfileView> {
+/**
+ * The center verifies or rejects what a host entered itself (pending only; twice is 409).
+ * `expectedUpdatedAt` is the profile as the reviewer saw it: a host that re-submitted another
+ * name or ID number meanwhile stays pending (409 real_name_changed) instead of being verified
+ * unseen.
+ */
+export async function reviewRealName(ctx: Ctx, hostUserId: string, verdict: 'verify' | 'reject', note: string, expectedUpdatedAt?: string): Promise<ProfileView> {
   const p = await loadProfile(ctx, hostUserId);
   if (!p || !inScope(ctx.actor, p.county_code, CENTER)) throw notFound('Host profile');
   if (verdict === 'reject' && !note.trim()) throw invalid('/body/note', 'Say why, so the host can fix it');
@@ -289,8 +294,13 @@ export async function reviewRealName(ctx: Ctx, hostUserId: string, verdict: 'ver
     const res = await tx.db.updateTable('host_profile').set({
       verification: verdict === 'verify' ? 'verified' : 'rejected', verification_note: note.trim(),
       verified_by: ctx.actor!.userId, verified_at: verdict === 'verify' ? now : null, updated_at: now,
-    }).where('host_user_id', '=', hostUserId).where('verification', '=', 'pending').executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw conflict('not_pending', 'There is no real-name submission waiting for review');
+    }).where('host_user_id', '=', hostUserId).where('verification', '=', 'pending')
+      .$if(expectedUpdatedAt !== undefined, (q) => q.where('updated_at', '=', expectedUpdatedAt!)).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) {
+      const now = await loadProfile(tx, hostUserId);
+      if (now?.verification === 'pending') throw conflict('real_name_changed', 'The host changed the profile after you opened it; look at the name and ID number again before deciding');
+      throw conflict('not_pending', 'There is no real-name submission waiting for review');
+    }
     await recordAudit(tx, { action: `host.real_name_${verdict === 'verify' ? 'verified' : 'rejected'}`, targetType: 'host', targetId: hostUserId, countyCode: p.county_code, detail: { note } });
   });
   return getProfile(ctx, hostUserId);

@@ -268,7 +268,9 @@ export const hostsApi = {
   me: () => api.get<HostProfile>('/me/host'),
   patchMe: (body: { displayName?: string; bio?: string; specialities?: string[]; availability?: Availability }) => api.patch<HostProfile>('/me/host', body),
   setRealName: (hostUserId: string, body: RealNameInput) => api.put<HostProfile>(`/hosts/${id(hostUserId)}/real-name`, body),
-  reviewRealName: (hostUserId: string, verdict: 'verify' | 'reject', note?: string) => api.post<HostProfile>(`/hosts/${id(hostUserId)}/real-name/review`, { verdict, ...(note ? { note } : {}) }),
+  /** `seenUpdatedAt`: the profile as the reviewer saw it; a later change is refused (real_name_changed). */
+  reviewRealName: (hostUserId: string, verdict: 'verify' | 'reject', seenUpdatedAt: string, note?: string) =>
+    api.post<HostProfile>(`/hosts/${id(hostUserId)}/real-name/review`, { verdict, expectedUpdatedAt: seenUpdatedAt, ...(note ? { note } : {}) }),
   revealId: (hostUserId: string, reason: string) => api.post<{ hostUserId: string; realName: string; idNumber: string }>(`/hosts/${id(hostUserId)}/real-name/reveal`, { reason }),
   putAccount: (hostUserId: string, platform: Platform, body: { handle: string; followers: number }) => api.put<HostProfile>(`/hosts/${id(hostUserId)}/external-accounts/${platform}`, body),
   deleteAccount: (hostUserId: string, platform: Platform) => api.delete<HostProfile>(`/hosts/${id(hostUserId)}/external-accounts/${platform}`),

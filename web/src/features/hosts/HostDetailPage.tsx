@@ -61,7 +61,7 @@ function RealNameCard({ host, onChanged }: { host: HostProfile; onChanged: () =>
       if (!ok) return;
     }
     try {
-      await hostsApi.reviewRealName(host.hostUserId, verdict, note.trim() || undefined);
+      await hostsApi.reviewRealName(host.hostUserId, verdict, host.updatedAt, note.trim() || undefined);
       message.success(t(verdict === 'verify' ? 'hs.rn.verified' : 'hs.rn.rejected'));
       onChanged();
     } catch (err) {
