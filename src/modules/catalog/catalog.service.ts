@@ -287,10 +287,9 @@ export async function setProductStatus(ctx: Ctx, productId: string, to: ProductS
       const check = await checkListingRule(tx, p.category_code, p.supplier_id);
       if (!check.ok) throw licenceMissing(check.missing);
     }
-    let update = tx.db.updateTable('product')
+    const res = await tx.db.updateTable('product')
       .set({ status: to, updated_at: nowIso(), ...(to === 'on_sale' ? { published_at: nowIso() } : {}) })
-      .where('id', '=', p.id).where('status', '=', p.status);
-    const res = await update.executeTakeFirst();
+      .where('id', '=', p.id).where('status', '=', p.status).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The product changed just now; reload and try again');
     await recordAudit(tx, { action: to === 'on_sale' ? 'product.listed' : 'product.unlisted', targetType: 'product', targetId: p.id, countyCode: p.county_code });
     return getProduct(tx, p.id);

@@ -283,22 +283,23 @@ export async function setRealName(ctx: Ctx, hostUserId: string, input: RealNameI
  * The center verifies or rejects what a host entered itself (pending only; twice is 409).
  * `expectedUpdatedAt` is the profile as the reviewer saw it: a host that re-submitted another
  * name or ID number meanwhile stays pending (409 real_name_changed) instead of being verified
- * unseen.
+ * unseen. Any change to the profile refuses it (a bio edit too): the reviewer looks again.
  */
 export async function reviewRealName(ctx: Ctx, hostUserId: string, verdict: 'verify' | 'reject', note: string, expectedUpdatedAt?: string): Promise<ProfileView> {
   const p = await loadProfile(ctx, hostUserId);
   if (!p || !inScope(ctx.actor, p.county_code, CENTER)) throw notFound('Host profile');
   if (verdict === 'reject' && !note.trim()) throw invalid('/body/note', 'Say why, so the host can fix it');
+  const changed = () => conflict('real_name_changed', 'The host changed the profile after you opened it; look at the name and ID number again before deciding');
+  if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== p.updated_at) throw changed();
   await inTransaction(ctx, async (tx) => {
     const now = nowIso();
     const res = await tx.db.updateTable('host_profile').set({
       verification: verdict === 'verify' ? 'verified' : 'rejected', verification_note: note.trim(),
       verified_by: ctx.actor!.userId, verified_at: verdict === 'verify' ? now : null, updated_at: now,
     }).where('host_user_id', '=', hostUserId).where('verification', '=', 'pending')
-      .$if(expectedUpdatedAt !== undefined, (q) => q.where('updated_at', '=', expectedUpdatedAt!)).executeTakeFirst();
+      .where('updated_at', '=', p.updated_at).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) {
-      const now = await loadProfile(tx, hostUserId);
-      if (now?.verification === 'pending') throw conflict('real_name_changed', 'The host changed the profile after you opened it; look at the name and ID number again before deciding');
+      if ((await loadProfile(tx, hostUserId))?.verification === 'pending') throw changed();
       throw conflict('not_pending', 'There is no real-name submission waiting for review');
     }
     await recordAudit(tx, { action: `host.real_name_${verdict === 'verify' ? 'verified' : 'rejected'}`, targetType: 'host', targetId: hostUserId, countyCode: p.county_code, detail: { note } });

@@ -9,7 +9,7 @@ import type { LiveSessionTable } from './live.tables.js';
  * session being closed) or waits, then finds the new units and gives them back. Without it, on
  * PostgreSQL, units added while the session ended stayed on it with nothing to return them.
  */
-export async function lockSessionForStock(tx: Ctx, sessionId: string): Promise<LiveSessionTable> {
-  await lockRow(tx.db, 'live_session', sessionId, 'share');
+export async function lockSessionForStock(tx: Ctx, sessionId: string, mode: 'share' | 'update' = 'share'): Promise<LiveSessionTable> {
+  await lockRow(tx.db, 'live_session', sessionId, mode);
   return tx.db.selectFrom('live_session').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
 }

@@ -9,7 +9,7 @@ import * as ros from './sessions.runofshow.js';
 import * as pub from './sessions.public.js';
 import * as rep from './sessions.report.js';
 import {
-  AddItemBody, CancelBody, CreateSessionBody, ExternalSaleBody, ExternalSaleView, ImportView, ItemParams, ItemView, ListQuery, NoteBody, PublicList,
+  AddItemBody, CancelBody, CreateSessionBody, ExternalSaleBody, ExternalSaleView, ImportView, ItemParams, ItemView, ListQuery, ApproveBody, PublicList,
   PublicSessionView, RejectBody, ReorderBody, ReportView, ReservationView, SaleParams, SessionList, SessionParams, SessionView, StreamKeyView,
   UpdateItemBody, UpdateSessionBody,
 } from './sessions.schema.js';
@@ -84,13 +84,13 @@ export function liveSessionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     // ---- approval --------------------------------------------------------------------------------
     app.post('/live/sessions/:sessionId/approve', {
       config: { access: CENTER },
-      schema: { tags, summary: 'Approve a hosted or external session of my county (needed before it may go live)', params: SessionParams, body: NoteBody, response: { 200: SessionView } },
-    }, async (req) => svc.decideApproval(ctxFromRequest(deps, req), req.params.sessionId, 'approved', req.body.note ?? ''));
+      schema: { tags, summary: 'Approve a hosted or external session of my county (needed before it may go live)', params: SessionParams, body: ApproveBody, response: { 200: SessionView } },
+    }, async (req) => svc.decideApproval(ctxFromRequest(deps, req), req.params.sessionId, 'approved', req.body.note ?? '', req.body.expectedUpdatedAt));
 
     app.post('/live/sessions/:sessionId/reject', {
       config: { access: CENTER },
       schema: { tags, summary: 'Reject a session with a note the host reads; the host may change it and it comes back for approval', params: SessionParams, body: RejectBody, response: { 200: SessionView } },
-    }, async (req) => svc.decideApproval(ctxFromRequest(deps, req), req.params.sessionId, 'rejected', req.body.note));
+    }, async (req) => svc.decideApproval(ctxFromRequest(deps, req), req.params.sessionId, 'rejected', req.body.note, req.body.expectedUpdatedAt));
 
     // ---- stream key ------------------------------------------------------------------------------
     app.get('/live/sessions/:sessionId/stream-key', {

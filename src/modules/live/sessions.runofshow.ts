@@ -122,7 +122,8 @@ export async function addItem(ctx: Ctx, sessionId: string, input: AddItemInput) 
 
   const now = nowIso();
   const item = await inTransaction(ctx, async (tx) => {
-    assertOpen(await lockSessionForStock(tx, s.id));
+    // Exclusive: two adds at once would both number their item max(room_code) + 1.
+    assertOpen(await lockSessionForStock(tx, s.id, 'update'));
     const agg = await tx.db.selectFrom('live_session_item')
       .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('position').as('pos'), (eb) => eb.fn.max('room_code').as('code')])
       .where('session_id', '=', s.id).executeTakeFirstOrThrow();

@@ -72,7 +72,7 @@ export const SessionSummary = Type.Object({
   host: Type.Object({ id: Type.String(), name: Type.String() }), coverUrl: N(Type.String()),
   scheduledStart: Type.String(), scheduledEnd: Type.String(), status: StatusSchema, approval: ApprovalSchema,
   platform: N(PlatformSchema), itemCount: Type.Integer(), reservationCount: Type.Integer(),
-  startedAt: N(Type.String()), endedAt: N(Type.String()),
+  startedAt: N(Type.String()), endedAt: N(Type.String()), updatedAt: Type.String(),
 });
 
 export const ListQuery = Type.Object({
@@ -108,8 +108,9 @@ export const ReorderBody = Type.Object({
   itemIds: Type.Array(Id('item id'), { minItems: 1, maxItems: 100, description: 'every item of the run-of-show, in the new order' }),
 }, { additionalProperties: false });
 
-export const NoteBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
-export const RejectBody = Type.Object({ note: Type.String({ minLength: 2, maxLength: 500, description: 'why, shown to the host' }) }, { additionalProperties: false });
+const SeenAt = Type.Optional(Type.String({ maxLength: 40, description: 'updatedAt of the session as the reviewer saw it; a later change refuses the decision (409 concurrent_change)' }));
+export const ApproveBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })), expectedUpdatedAt: SeenAt }, { additionalProperties: false });
+export const RejectBody = Type.Object({ note: Type.String({ minLength: 2, maxLength: 500, description: 'why, shown to the host' }), expectedUpdatedAt: SeenAt }, { additionalProperties: false });
 export const CancelBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
 
 export const StreamKeyView = Type.Object({

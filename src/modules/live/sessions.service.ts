@@ -143,7 +143,7 @@ export async function summaries(ctx: Ctx, rows: LiveSessionTable[]) {
     host: { id: s.host_user_id, name: names.get(s.host_user_id) ?? '' }, coverUrl: coverUrl(s),
     scheduledStart: s.scheduled_start, scheduledEnd: s.scheduled_end, status: s.status, approval: s.approval, platform: s.platform,
     itemCount: Number(items.find((i) => i.session_id === s.id)?.n ?? 0), reservationCount: counts.get(s.id) ?? 0,
-    startedAt: s.started_at, endedAt: s.ended_at,
+    startedAt: s.started_at, endedAt: s.ended_at, updatedAt: s.updated_at,
   }));
 }
 
@@ -307,11 +307,14 @@ export async function setCover(ctx: Ctx, sessionId: string, data: Buffer) {
   const file = await putFile(ctx.deps, data, 'live_cover');
   const updated = await inTransactionKeepingFile(ctx, file, async (tx) => {
     const fileId = await recordReceivedFile(tx, file, 'live_cover', s.county_code);
-    // A new cover is what buyers see on the 直播 tab: before the show the center looks at it again.
-    const review = s.status === 'scheduled' && s.kind !== 'practice' && s.approval !== 'pending'
-      ? { approval: 'pending' as const, approval_note: '', approved_by: null } : {};
-    await tx.db.updateTable('live_session').set({ cover_file_id: fileId, ...review, updated_at: nowIso() }).where('id', '=', s.id).execute();
-    return { ...s, cover_file_id: fileId, ...review };
+    await tx.db.updateTable('live_session').set({ cover_file_id: fileId, updated_at: nowIso() }).where('id', '=', s.id).execute();
+    // A new cover is what buyers see on the 直播 tab: before the show the center looks at it
+    // again, whatever the approval was when read (one committing meanwhile never saw this cover).
+    if (s.kind !== 'practice') {
+      await tx.db.updateTable('live_session').set({ approval: 'pending', approval_note: '', approved_by: null })
+        .where('id', '=', s.id).where('status', '=', 'scheduled').execute();
+    }
+    return tx.db.selectFrom('live_session').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
   });
   return sessionView(ctx, updated);
 }
@@ -359,8 +362,14 @@ export async function listSessions(ctx: Ctx, q: ListInput) {
 
 // ---- approval ------------------------------------------------------------------------------
 
-export async function decideApproval(ctx: Ctx, sessionId: string, verdict: 'approved' | 'rejected', note: string) {
+/**
+ * `expectedUpdatedAt`: the session as the reviewer saw it on screen (the console sends it). Without
+ * it the decision is conditional only on the session as this request read it.
+ */
+export async function decideApproval(ctx: Ctx, sessionId: string, verdict: 'approved' | 'rejected', note: string, expectedUpdatedAt?: string) {
   const { s, rel } = await loadSession(ctx, sessionId, 'read');
+  const changed = () => new AppError(409, 'concurrent_change', 'The host changed the session just now; reload and review it again');
+  if (expectedUpdatedAt !== undefined && expectedUpdatedAt !== s.updated_at) throw changed();
   if (!rel.isCenter) throw notFound('Live session');
   if (s.kind === 'practice') throw new AppError(409, 'no_approval_needed', 'Practice sessions need no approval');
   if (s.status !== 'scheduled') throw new AppError(409, 'session_not_editable', 'Only a session that has not started can be approved or rejected', [], { status: s.status });
@@ -369,7 +378,7 @@ export async function decideApproval(ctx: Ctx, sessionId: string, verdict: 'appr
     // Conditional on what the reviewer saw: an edit in between sends it back to the queue.
     const res = await tx.db.updateTable('live_session').set({ approval: verdict, approval_note: note.trim(), approved_by: ctx.actor!.userId, updated_at: now })
       .where('id', '=', s.id).where('status', '=', 'scheduled').where('updated_at', '=', s.updated_at).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new AppError(409, 'concurrent_change', 'The host changed the session just now; reload and review it again');
+    if (Number(res.numUpdatedRows) !== 1) throw changed();
     await recordAudit(tx, { action: `live.session.${verdict === 'approved' ? 'approve' : 'reject'}`, targetType: 'live_session', targetId: s.id, countyCode: s.county_code, detail: { note } });
     await notify(tx, [s.host_user_id], verdict === 'approved'
       ? { kind: 'live_approved', title: '直播已通过审核', body: `「${s.title}」已通过审核，可在开播前 ${GO_LIVE_EARLY_MINUTES} 分钟开始直播。${note ? `备注：${note}` : ''}`, refId: s.id, countyCode: s.county_code }

@@ -499,9 +499,10 @@ describe('going live, ending, cancelling', () => {
       if (row2.status === 'live') expect(row2).toMatchObject({ approval: 'approved', title: '长白山蓝莓专场' });
       else { expectProblem(live2, 409, 'not_approved'); expect(edit.status).toBe(200); expect(row2.approval).toBe('pending'); }
 
-      // The center approving while the host edits: the edit sends it back to the queue, or the approval is refused.
+      // The center approving what it saw while the host edits: the edit sends it back to the queue, or the approval is refused.
       const c = await session();
-      const [approve, edit2] = await Promise.all([op.client.post(`${S}/${c.id}/approve`, { note: '可以' }), host.client.patch(`${S}/${c.id}`, { title: `又改了${i}` })]);
+      const seen = (await op.client.get(`${S}/${c.id}`)).body.updatedAt as string;
+      const [approve, edit2] = await Promise.all([op.client.post(`${S}/${c.id}/approve`, { note: '可以', expectedUpdatedAt: seen }), host.client.patch(`${S}/${c.id}`, { title: `又改了${i}` })]);
       expect(edit2.status).toBe(200);
       const row3 = await t.deps.db.selectFrom('live_session').select('approval').where('id', '=', c.id).executeTakeFirstOrThrow();
       if (approve.status !== 200) expectProblem(approve, 409, 'concurrent_change');

@@ -31,7 +31,7 @@ export interface LiveSession {
 export interface SessionSummary {
   id: string; countyCode: string; kind: SessionKind; title: string; host: { id: string; name: string }; coverUrl: string | null;
   scheduledStart: string; scheduledEnd: string; status: SessionStatus; approval: Approval; platform: ExternalPlatform | null;
-  itemCount: number; reservationCount: number; startedAt: string | null; endedAt: string | null;
+  itemCount: number; reservationCount: number; startedAt: string | null; endedAt: string | null; updatedAt: string;
 }
 
 export interface SessionInput {
@@ -82,8 +82,9 @@ export const liveApi = {
   updateItem: (sessionId: string, itemId: string, body: ItemInput) => api.patch<LiveItem>(`${S}/${id(sessionId)}/items/${id(itemId)}`, body),
   removeItem: (sessionId: string, itemId: string) => api.delete<LiveItem[]>(`${S}/${id(sessionId)}/items/${id(itemId)}`),
   reorder: (sessionId: string, itemIds: string[]) => api.put<LiveItem[]>(`${S}/${id(sessionId)}/items/order`, { itemIds }),
-  approve: (sessionId: string, note: string) => api.post<LiveSession>(`${S}/${id(sessionId)}/approve`, { note }),
-  reject: (sessionId: string, note: string) => api.post<LiveSession>(`${S}/${id(sessionId)}/reject`, { note }),
+  /** `seenUpdatedAt`: the session as the reviewer saw it; a later change by the host is refused (concurrent_change). */
+  approve: (sessionId: string, note: string, seenUpdatedAt: string) => api.post<LiveSession>(`${S}/${id(sessionId)}/approve`, { note, expectedUpdatedAt: seenUpdatedAt }),
+  reject: (sessionId: string, note: string, seenUpdatedAt: string) => api.post<LiveSession>(`${S}/${id(sessionId)}/reject`, { note, expectedUpdatedAt: seenUpdatedAt }),
   streamKey: (sessionId: string) => api.get<StreamKey>(`${S}/${id(sessionId)}/stream-key`),
   rotateKey: (sessionId: string) => api.post<StreamKey>(`${S}/${id(sessionId)}/stream-key/rotate`),
   goLive: (sessionId: string) => api.post<LiveSession>(`${S}/${id(sessionId)}/go-live`),

@@ -15,7 +15,7 @@ export const hostsEn: Record<keyof typeof hostsZhCN, string> = {
   'problem.guardian_consent_required': "A host aged 16 or 17 needs a guardian's consent: the guardian's name, relation, phone and the date of consent.",
   'problem.id_number_in_use': 'This ID number is already verified for another host.',
   'problem.not_pending': 'There is no real-name submission waiting (someone may have just handled it); reload.',
-  'problem.real_name_changed': 'The host changed the name or ID number after you opened this page. Look at it again before deciding.',
+  'problem.real_name_changed': 'The host changed the profile after you opened this page. Look at the name and ID number again before deciding.',
   'problem.policies_above_cap': "Some hosts' commission is above this cap; lower it under Host commission first.",
   'problem.missing_column': 'The first row must name the columns: phone, platform, handle, followers.',
   'problem.not_in_selection': 'Only products in the selection base can go into a showcase; ask the center to add it first.',

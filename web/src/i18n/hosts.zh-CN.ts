@@ -13,7 +13,7 @@ export const hostsZhCN = {
   'problem.guardian_consent_required': '16、17 岁的主播需要登记监护人同意：监护人姓名、关系、电话和同意日期。',
   'problem.id_number_in_use': '这个身份证号已经认证过另一位主播。',
   'problem.not_pending': '没有待审核的实名信息（可能刚被别人处理了），请刷新。',
-  'problem.real_name_changed': '主播在您打开页面后修改了实名信息，请重新查看后再审核。',
+  'problem.real_name_changed': '主播在您打开页面后修改了资料，请重新核对姓名和身份证号后再审核。',
   'problem.policies_above_cap': '还有主播的佣金比例高于这个上限，请先在「主播佣金」里调低。',
   'problem.missing_column': '表格第一行要有这几列：手机号、平台、账号、粉丝数。',
   'problem.not_in_selection': '只有选品库里的商品才能加入橱窗，请先请服务中心把它加入选品库。',

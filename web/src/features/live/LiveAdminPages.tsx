@@ -101,7 +101,7 @@ export function LiveCalendarPage() {
   );
 }
 
-function RejectModal({ session, onClose, onDone }: { session: { id: string; title: string } | null; onClose: () => void; onDone: (s: LiveSession) => void }) {
+function RejectModal({ session, onClose, onDone }: { session: { id: string; title: string; updatedAt: string } | null; onClose: () => void; onDone: (s: LiveSession) => void }) {
   const { t } = useI18n();
   const handle = useProblemHandler();
   const [form] = Form.useForm<{ note: string }>();
@@ -112,7 +112,7 @@ function RejectModal({ session, onClose, onDone }: { session: { id: string; titl
       <Form form={form} layout="vertical" onFinish={async (v) => {
         if (!session) return;
         setBusy(true);
-        try { onDone(await liveApi.reject(session.id, v.note.trim())); form.resetFields(); } catch (err) { handle(err, form); } finally { setBusy(false); }
+        try { onDone(await liveApi.reject(session.id, v.note.trim(), session.updatedAt)); form.resetFields(); } catch (err) { handle(err, form); } finally { setBusy(false); }
       }}>
         <Form.Item name="note" label={t('live.admin.rejectNote')} rules={[{ required: true, whitespace: true, min: 2, message: t('live.admin.rejectNoteRequired') }]}>
           <Input.TextArea rows={3} maxLength={500} showCount />
@@ -134,7 +134,7 @@ export function LiveApprovalsPage() {
   const items = (list.data?.items ?? []).filter((s) => s.kind !== 'practice');
   const approve = async (s: SessionSummary) => {
     setBusy(s.id);
-    try { await liveApi.approve(s.id, ''); message.success(t('live.admin.approved', { title: s.title })); list.reload(); } catch (err) { handle(err); list.reload(); } finally { setBusy(null); }
+    try { await liveApi.approve(s.id, '', s.updatedAt); message.success(t('live.admin.approved', { title: s.title })); list.reload(); } catch (err) { handle(err); list.reload(); } finally { setBusy(null); }
   };
   const columns: TableColumnsType<SessionSummary> = [
     { title: t('live.admin.time'), key: 'time', render: (_, s) => formatWindow(s.scheduledStart, s.scheduledEnd, lang) },
@@ -328,7 +328,7 @@ export function LiveSessionAdminPage() {
         title={<Space wrap><Typography.Title level={4} style={{ margin: 0 }}>{s.title}</Typography.Title><SessionTags s={s} /></Space>}
         extra={(
           <Space wrap>
-            {s.can.approve && s.approval !== 'approved' && <Button type="primary" loading={busy} onClick={() => void run(() => liveApi.approve(s.id, ''), t('live.admin.approved', { title: s.title }))} data-testid="detail-approve">{t('live.admin.approve')}</Button>}
+            {s.can.approve && s.approval !== 'approved' && <Button type="primary" loading={busy} onClick={() => void run(() => liveApi.approve(s.id, '', s.updatedAt), t('live.admin.approved', { title: s.title }))} data-testid="detail-approve">{t('live.admin.approve')}</Button>}
             {s.can.approve && s.approval !== 'rejected' && <Button danger onClick={() => setRejecting(true)}>{t('live.admin.reject')}</Button>}
             {s.can.end && <Button danger loading={busy} onClick={() => modal.confirm({ title: t('live.host.endConfirm'), onOk: () => run(() => liveApi.end(s.id), t('live.host.ended')) })}>{t('live.host.end')}</Button>}
             {s.can.cancel && (
