@@ -136,13 +136,21 @@ export async function createAddress(ctx: Ctx, input: AddressInput) {
 
 export async function updateAddress(ctx: Ctx, id: string, patch: Partial<AddressInput>) {
   if (patch.regionCode) checkRegion(ctx, patch.regionCode);
-  const res = await ctx.db.updateTable('buyer_address').set({
+  const set = {
     ...(patch.recipientName !== undefined ? { recipient_name: patch.recipientName } : {}),
     ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
     ...(patch.regionCode !== undefined ? { region_code: patch.regionCode } : {}),
     ...(patch.detail !== undefined ? { detail: patch.detail } : {}),
     ...(patch.isDefault ? { default_at: nowIso() } : {}),
-  }).where('id', '=', id).where('user_id', '=', ctx.actor!.userId).where('deleted_at', 'is', null).executeTakeFirst();
+  };
+  // Nothing to change ({} or only isDefault: false): answer the address as it is (an UPDATE with an empty SET is not SQL).
+  if (!Object.keys(set).length) {
+    const address = (await listAddresses(ctx)).find((a) => a.id === id);
+    if (!address) throw notFound('Address');
+    return address;
+  }
+  const res = await ctx.db.updateTable('buyer_address').set(set)
+    .where('id', '=', id).where('user_id', '=', ctx.actor!.userId).where('deleted_at', 'is', null).executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) throw notFound('Address');
   return (await listAddresses(ctx)).find((a) => a.id === id)!;
 }

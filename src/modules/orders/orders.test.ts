@@ -473,6 +473,12 @@ describe('cart and addresses', () => {
     const other = await buyerWithAddress();
     expectProblem(await b.client.post('/api/v1/me/addresses', { recipientName: '李四', phone: '13812345678', regionCode: '999999', detail: '某路' }), 422, 'validation_failed');
     expectProblem(await b.client.patch(`/api/v1/me/addresses/${other.addressId}`, { detail: '改地址' }), 404, 'not_found');
+    // Nothing to change answers the address as it is (it was a 500: an UPDATE with an empty SET), or 404 if not mine.
+    expectProblem(await b.client.patch(`/api/v1/me/addresses/${b.addressId}`, {}), 400, 'validation_failed');
+    const same = await b.client.patch(`/api/v1/me/addresses/${b.addressId}`, { isDefault: false });
+    expect(same.status, JSON.stringify(same.body)).toBe(200);
+    expect(same.body).toMatchObject({ id: b.addressId, detail: '幸福路1号' });
+    expectProblem(await b.client.patch(`/api/v1/me/addresses/${other.addressId}`, { isDefault: false }), 404, 'not_found');
     expectProblem(await b.client.delete(`/api/v1/me/addresses/${other.addressId}`), 404, 'not_found');
     const def = await b.client.post('/api/v1/me/addresses', { recipientName: '王五', phone: '13912345678', regionCode: '220622100', detail: '靖宇镇', isDefault: true });
     expect((await b.client.get('/api/v1/me/addresses')).body.items.find((a: { isDefault: boolean }) => a.isDefault).id).toBe(def.body.id);
