@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, type TestClient } from './helpers.js';
+import { createTestApp, PNG_1X1, type TestApp, type TestClient } from './helpers.js';
 import { COUNTY_B, makeCounty, makeLicence, makeProduct, makeSupplier } from './factories.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../src/modules/demo/index.js';
 
@@ -180,6 +180,38 @@ describe('route fuzz', () => {
       for (let round = 0; round < ROUNDS; round++) {
         const failed = await call(o, n, round, 0);
         if (failed) failures.push(failed);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('nor to odd files on the upload routes: empty, random bytes, mislabelled, broken sheets', async () => {
+    const random = (r: Rand, n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
+    const files = (r: Rand): [Buffer, string, string][] => [
+      [PNG_1X1, 'a.png', 'image/png'],
+      [Buffer.alloc(0), 'empty.png', 'image/png'],
+      [random(r, 3000), 'noise.jpg', 'image/jpeg'],
+      [PNG_1X1, 'sheet.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      [Buffer.concat([Buffer.from('504b0304', 'hex'), random(r, 500)]), 'broken.xlsx', 'application/octet-stream'],
+      [Buffer.from('\uFEFF商品,订单数,件数,成交额\n蓝莓,1,1,"1,2,3"\n"未闭合,2\n,,,\n'), 'odd.csv', 'text/csv'],
+      [Buffer.from('订单号,快递公司,运单号\nFS1,顺丰,\n,,SF123\n'), 'track.csv', 'text/csv'],
+      [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'x.svg', 'image/svg+xml'],
+      [Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex'), random(r, 800)]), 'v.mp4', 'video/mp4'],
+    ];
+    const uploads = operations().filter((o) => (o.method === 'POST' || o.method === 'PUT') && /(images|scan|cover|photos|import|imports\/tracking|external-accounts|\/file|submissions)$/.test(o.path));
+    expect(uploads.length).toBeGreaterThanOrEqual(8);
+    const failures: string[] = [];
+    for (const [n, o] of uploads.entries()) {
+      const r = rng(SEED * 1_000_003 + 77 + n);
+      for (const [data, name, type] of files(r)) {
+        const url = o.path.replace(/\{([a-zA-Z]+)\}/g, (_m, p: string) => encodeURIComponent(idFor(r, p)));
+        const access = o.op['x-access'];
+        const allowed = Array.isArray(access) ? clients.filter((c) => access.includes(c.who)) : clients;
+        const { who, client } = pick(r, allowed.length ? allowed : clients);
+        const query = (o.op.parameters ?? []).filter((p: any) => p.in === 'query' && p.required).map((p: any) => `${p.name}=${encodeURIComponent(String(value(r, p.schema, p.name)))}`);
+        const res = await client.upload(o.method as 'POST' | 'PUT', query.length ? `${url}?${query.join('&')}` : url, data, name, type);
+        if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} UPLOAD ${o.path} ${name} ${who}\n`);
+        if (res.status >= 500) failures.push(`${res.status} ${o.method} ${url} ${name} (${type}) as ${who} → ${JSON.stringify(res.body)?.slice(0, 200)}`);
       }
     }
     expect(failures).toEqual([]);
