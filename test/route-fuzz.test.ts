@@ -43,6 +43,9 @@ let t: TestApp;
 const clients: { who: string; client: TestClient }[] = [];
 const pools = new Map<string, string[]>();
 let spec: any;
+/** Staff of the second county, and the first county's ids by the name that carries them. */
+let countyB: { who: string; client: TestClient }[] = [];
+const poolsA = new Map<string, string[]>();
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -123,7 +126,8 @@ beforeAll(async () => {
   t = await createTestApp({ sandboxPay: { secret: 'fuzz-secret', notifyDelayMs: 5 } });
   await seedDemo(t.deps);
   // Another county with its own supplier and product, so ids of other counties are in the pools.
-  const { operator: opB } = await makeCounty(t, COUNTY_B);
+  const { operator: opB, admin: adminB } = await makeCounty(t, COUNTY_B);
+  countyB = [{ who: 'center_admin', client: adminB.client }, { who: 'operator', client: opB.client }];
   const supB = await makeSupplier(t, { countyCode: COUNTY_B, name: '人参农场' });
   await makeLicence(t, opB.client, supB, 'produce_certificate');
   await makeProduct(t, opB.client, supB, { title: '抚松人参', village: '220621100201', skus: [{ priceFen: 9900, stock: 10 }], publish: true });
@@ -141,6 +145,28 @@ beforeAll(async () => {
     const rows = await (t.deps.db as any).selectFrom(table).select('id').limit(30).execute().catch(() => []);
     pools.set(table, rows.map((x: { id: string }) => String(x.id)));
   }
+  for (const table of new Set([...Object.values(ID_TABLES), 'payout_batch'])) {
+    const rows = await (t.deps.db as any).selectFrom(table).select('id').where('county_code', '=', '220622').limit(30).execute().catch(() => null);
+    if (rows) poolsA.set(table, rows.map((x: { id: string }) => String(x.id)));
+  }
+  // Rows without a county column: the first county's through their parent.
+  const through = async (table: string, parent: string, fk: string) => {
+    const rows = await (t.deps.db as any).selectFrom(`${table} as c`).innerJoin(`${parent} as p`, 'p.id', `c.${fk}`).select('c.id').where('p.county_code', '=', '220622').limit(30).execute();
+    poolsA.set(table, rows.map((x: { id: string }) => String(x.id)));
+  };
+  await through('training_module', 'training_course', 'course_id');
+  await through('training_lesson', 'training_course', 'course_id');
+  await through('training_assignment', 'training_course', 'course_id');
+  await through('training_meeting', 'training_cohort', 'cohort_id');
+  await through('training_submission', 'training_cohort', 'cohort_id');
+  await through('live_session_item', 'live_session', 'session_id');
+  await through('live_flash_sale', 'live_session', 'session_id');
+  await through('live_comment', 'live_session', 'session_id');
+  await through('order_item', 'shop_order', 'order_id');
+  // People: the first county's hosts, and its staff (an administrator manages only its own county's).
+  const hosts = await t.deps.db.selectFrom('host_profile').select('host_user_id').where('county_code', '=', '220622').execute();
+  const staff = await t.deps.db.selectFrom('role_grant').select('user_id').where('region_prefix', '=', '220622').where('role', '!=', 'buyer').execute();
+  poolsA.set('app_user', [...new Set([...hosts.map((h) => h.host_user_id), ...staff.map((g) => g.user_id)])]);
   spec = (await t.client().get('/api/openapi.json')).body;
 }, 180_000);
 afterAll(async () => { await t?.close(); });
@@ -214,6 +240,40 @@ describe('route fuzz', () => {
         if (res.status >= 500) failures.push(`${res.status} ${o.method} ${url} ${name} (${type}) as ${who} → ${JSON.stringify(res.body)?.slice(0, 200)}`);
       }
     }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("staff of another county never get a success with the first county's ids", async () => {
+    // Object-level scope: the route × role test shows who may call a route at all; this shows
+    // that the rows themselves are fenced. Every staff route with an id in its path is called
+    // by the second county's administrator or operator, with ids of the first county's rows.
+    const failures: string[] = [];
+    let checked = 0;
+    // Accounts are not a county's: an administrator grants a role in its own county to anyone's
+    // account (found by phone), since one person may work in two counties.
+    const acrossCounties = new Set(['POST /api/v1/users/{userId}/roles']);
+    for (const [n, o] of operations().entries()) {
+      const access = o.op['x-access'];
+      if (!Array.isArray(access) || acrossCounties.has(`${o.method} ${o.path}`)) continue;
+      const names = [...o.path.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1]!);
+      if (!names.length || !names.every((name) => poolsA.get(ID_TABLES[name] ?? '')?.length || name === 'batchId')) continue;
+      const caller = countyB.find((c) => access.includes(c.who));
+      if (!caller) continue;
+      for (let round = 0; round < 3; round++) {
+        const r = rng(SEED * 1_000_003 + 31 + n * 10 + round);
+        const url = o.path.replace(/\{([a-zA-Z]+)\}/g, (_m, name: string) => {
+          const own = [...(poolsA.get(ID_TABLES[name] ?? '') ?? []), ...(name === 'batchId' ? poolsA.get('payout_batch') ?? [] : [])];
+          return encodeURIComponent(pick(r, own));
+        });
+        const schema = o.op.requestBody?.content?.['application/json']?.schema;
+        const body = o.method === 'GET' || o.method === 'DELETE' ? undefined : schema ? value(r, schema, 'body') : {};
+        const res = await caller.client.request(o.method, url, body);
+        checked++;
+        if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} SCOPE ${o.method} ${o.path} ${caller.who}\n`);
+        if (res.status < 300 || res.status >= 500) failures.push(`${res.status} ${o.method} ${url} as county B ${caller.who} → ${JSON.stringify(res.body)?.slice(0, 200)}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   }, 300_000);
 
