@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, PNG_1X1, type TestApp, type TestClient } from './helpers.js';
-import { COUNTY_B, makeCounty, makeLicence, makeProduct, makeSupplier } from './factories.js';
+import { COUNTY_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser } from './factories.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../src/modules/demo/index.js';
 
 /**
@@ -274,6 +274,58 @@ describe('route fuzz', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("a buyer never gets a success with another buyer's ids, nor a supplier with another supplier's", async () => {
+    const ids = async (q: any) => (await q.select('t.id').limit(30).execute()).map((x: { id: string }) => String(x.id));
+    const db = t.deps.db as any;
+    const buyerId = clients.find((c) => c.who === 'buyer')!.client.userId!;
+    const supplierId = (await t.deps.db.selectFrom('role_grant').select('supplier_id').where('user_id', '=', clients.find((c) => c.who === 'supplier')!.client.userId!).where('role', '=', 'supplier').executeTakeFirstOrThrow()).supplier_id!;
+    const stranger = await makeUser(t, [{ role: 'buyer' }], '另一位买家');
+    const theirs: { who: string; client: TestClient; pools: Map<string, string[]> }[] = [
+      {
+        who: 'buyer', client: stranger.client, pools: new Map([
+          ['checkout', await ids(db.selectFrom('checkout as t').where('t.buyer_id', '=', buyerId))],
+          ['shop_order', await ids(db.selectFrom('shop_order as t').where('t.buyer_id', '=', buyerId))],
+          ['buyer_address', await ids(db.selectFrom('buyer_address as t').where('t.user_id', '=', buyerId))],
+          ['aftersales_case', await ids(db.selectFrom('aftersales_case as t').where('t.buyer_id', '=', buyerId))],
+          ['order_item', await ids(db.selectFrom('order_item as t').innerJoin('shop_order as o', 'o.id', 't.order_id').where('o.buyer_id', '=', buyerId))],
+        ]),
+      },
+      {
+        who: 'supplier', client: clients.find((c) => c.who === 'supplier')!.client, pools: new Map([
+          ['supplier', await ids(db.selectFrom('supplier as t').where('t.id', '!=', supplierId).where('t.county_code', '=', '220622'))],
+          ['product', await ids(db.selectFrom('product as t').where('t.supplier_id', '!=', supplierId).where('t.county_code', '=', '220622'))],
+          ['sku', await ids(db.selectFrom('sku as t').innerJoin('product as p', 'p.id', 't.product_id').where('p.supplier_id', '!=', supplierId).where('p.county_code', '=', '220622'))],
+          ['batch', await ids(db.selectFrom('batch as t').innerJoin('product as p', 'p.id', 't.product_id').where('p.supplier_id', '!=', supplierId).where('p.county_code', '=', '220622'))],
+          ['licence', await ids(db.selectFrom('licence as t').where('t.supplier_id', '!=', supplierId).where('t.county_code', '=', '220622'))],
+          ['shop_order', await ids(db.selectFrom('shop_order as t').where('t.supplier_id', '!=', supplierId).where('t.county_code', '=', '220622'))],
+          ['aftersales_case', await ids(db.selectFrom('aftersales_case as t').where('t.supplier_id', '!=', supplierId).where('t.county_code', '=', '220622'))],
+        ]),
+      },
+    ];
+    const failures: string[] = [];
+    let checked = 0;
+    for (const { who, client, pools: own } of theirs) {
+      for (const [n, o] of operations().entries()) {
+        const access = o.op['x-access'];
+        if (access === 'public' || (Array.isArray(access) && !access.includes(who))) continue;
+        const names = [...o.path.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1]!);
+        if (!names.length || !names.every((name) => own.get(ID_TABLES[name] ?? '')?.length)) continue;
+        for (let round = 0; round < 3; round++) {
+          const r = rng(SEED * 1_000_003 + 53 + n * 10 + round);
+          const url = o.path.replace(/\{([a-zA-Z]+)\}/g, (_m, name: string) => encodeURIComponent(pick(r, own.get(ID_TABLES[name]!)!)));
+          const schema = o.op.requestBody?.content?.['application/json']?.schema;
+          const body = o.method === 'GET' || o.method === 'DELETE' ? undefined : schema ? value(r, schema, 'body') : {};
+          const res = await client.request(o.method, url, body, { 'idempotency-key': `owner-${n}-${round}` });
+          checked++;
+          if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} OWNER ${o.method} ${o.path} ${who}\n`);
+          if (res.status < 300 || res.status >= 500) failures.push(`${res.status} ${o.method} ${url} as another ${who} → ${JSON.stringify(res.body)?.slice(0, 200)}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
     expect(failures).toEqual([]);
   }, 300_000);
 
