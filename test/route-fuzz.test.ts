@@ -34,7 +34,7 @@ const ID_TABLES: Record<string, string> = {
 
 /** Values that fit the patterns our schemas use (phones, dates, region codes, numbers), tried in turn. */
 const PATTERN_VALUES = [
-  '13812345678', '13900000006', '2026-11-27', '2027-01-15', '2026-11-27T10:00:00.000Z', new Date(Date.now() + 3_600_000).toISOString(),
+  '13812345678', '2026-11-27', '2027-01-15', '2026-11-27T10:00:00.000Z', new Date(Date.now() + 3_600_000).toISOString(),
   '220622', '220621', '2206', '22', '110105', '220622100', '220622100200', '650102', 'SF1234567890', 'JY12206220000012',
   'SC10122062100011', '6901234567892', 'abc', 'ABC123', '12:30', 'x', 'a'.repeat(40), '0', '1',
 ];
@@ -43,6 +43,9 @@ let t: TestApp;
 const clients: { who: string; client: TestClient }[] = [];
 const pools = new Map<string, string[]>();
 let spec: any;
+/** Whole phone or ID numbers seen by people who should see them masked (checked by the first test). */
+const leaks: string[] = [];
+const RECIPIENT_PHONE = '13712340000';
 /** Staff of the second county, and the first county's ids by the name that carries them. */
 let countyB: { who: string; client: TestClient }[] = [];
 const poolsA = new Map<string, string[]>();
@@ -138,7 +141,7 @@ beforeAll(async () => {
   }
   // A buyer's address, and an order placed and paid, so those ids exist too.
   const buyer = clients.find((c) => c.who === 'buyer')!.client;
-  const address = await buyer.post('/api/v1/me/addresses', { recipientName: '吴买家', phone: '13812345678', regionCode: '110105', detail: '幸福路1号' });
+  const address = await buyer.post('/api/v1/me/addresses', { recipientName: '吴买家', phone: RECIPIENT_PHONE, regionCode: '110105', detail: '幸福路1号' });
   const sku = await t.deps.db.selectFrom('sku').innerJoin('product', 'product.id', 'sku.product_id').select('sku.id').where('product.status', '=', 'on_sale').where('sku.stock_available', '>', 5).where('product.county_code', '=', '220622').executeTakeFirstOrThrow();
   await buyer.request('POST', '/api/v1/checkouts', { items: [{ skuId: sku.id, quantity: 1 }], addressId: address.body.id }, { 'idempotency-key': 'fuzz-checkout-1' });
   for (const table of new Set([...Object.values(ID_TABLES), 'payout_batch'])) {
@@ -194,6 +197,15 @@ async function call(o: Op, n: number, round: number, salt: number): Promise<stri
   const headers: Record<string, string> = o.path.includes('checkouts') || o.path.includes('/pay') ? { 'idempotency-key': `fuzz-${salt}-${n}-${round}` } : {};
   const res = await client.request(o.method, query.length ? `${url}?${query.join('&')}` : url, body, headers);
   if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} ${o.method} ${o.path} ${who}\n`);
+  if (['official', 'host', 'trainee'].includes(who) && res.status < 300) {
+    // People who see others' phones and ID numbers masked: any whole one in an answer (other than
+    // their own, or a value the fuzz itself wrote into some free text) is a leak.
+    const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+    const own = DEMO_ACCOUNTS.find((a) => a.role === who)!.phone;
+    const phones = [...text.matchAll(/(?<![\w-])1[3-9]\d{9}(?![\w-])/g)].map((m) => m[0]).filter((x) => x !== own && !PATTERN_VALUES.includes(x));
+    const ids = [...text.matchAll(/(?<![\w-])\d{17}[\dXx](?![\w-])/g)].map((m) => m[0]);
+    if (phones.length || ids.length) leaks.push(`${who} ${o.method} ${o.path}: ${[...new Set([...phones, ...ids])].join(', ')}`);
+  }
   return res.status >= 500 ? `${res.status} ${o.method} ${url} as ${who} body=${JSON.stringify(body)?.slice(0, 300)} → ${JSON.stringify(res.body)?.slice(0, 200)}` : null;
 }
 
@@ -209,6 +221,7 @@ describe('route fuzz', () => {
       }
     }
     expect(failures).toEqual([]);
+    expect([...new Set(leaks)]).toEqual([]);
   }, 300_000);
 
   it('nor to odd files on the upload routes: empty, random bytes, mislabelled, broken sheets', async () => {
