@@ -508,10 +508,13 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
           deps.log.error({ event, checkout: current.id }, 'paid amount differs from the checkout total');
           throw new AppError(409, 'amount_mismatch', 'The paid amount does not match the checkout');
         }
-        // Already paid (a redelivery) — nothing to do. Cancelled — the money must go back.
-        if (current.status === 'cancelled' && !current.transaction_id) {
+        // Already paid (a redelivery) — nothing to do. Cancelled — the money must go back: the
+        // refund is booked in this transaction, with the payment's record, so a failure rolls
+        // both back and the provider's redelivery books it again. Keyed on the refund row, not
+        // on transaction_id, so a redelivery also heals a payment recorded without its refund.
+        if (current.status === 'cancelled') {
           await tx.db.updateTable('checkout').set({ transaction_id: event.transactionId }).where('id', '=', current.id).where('transaction_id', 'is', null).execute();
-          return current;
+          return (await bookLatePaymentRefund(tx, current)) ? current : null;
         }
         return null;
       }
@@ -528,7 +531,7 @@ export async function handlePaymentEvent(deps: Deps, event: PaymentEvent): Promi
       }
       return null;
     });
-    if (late) await refundLatePayment(deps, late, event);
+    if (late) await startLateRefund(deps, { refundNo: lateRefundNo(late), paymentNo: late.payment_no, transactionId: event.transactionId, amountFen: late.total_fen });
     return;
   }
   // Refund results: settle the refund row and, on success, the ledger's refund clearing.
@@ -594,29 +597,30 @@ export async function retryFailedRefund(ctx: Ctx, refundId: string) {
   return { id: r.id, refundNo, status: 'pending' as const };
 }
 
-/** Money for a checkout cancelled meanwhile: book it as owed back to the buyer and refund it all. */
-async function refundLatePayment(deps: Deps, c: Pick<CheckoutTable, 'id' | 'payment_no' | 'total_fen'>, event: Extract<PaymentEvent, { kind: 'paid' }>) {
-  const ctx = systemCtx(deps);
-  const county = (await deps.db.selectFrom('shop_order').select('county_code').where('checkout_id', '=', c.id).executeTakeFirstOrThrow()).county_code;
-  const refundNo = `R${c.payment_no}`;
-  const created = await inTransaction(ctx, async (tx) => {
-    const exists = await tx.db.selectFrom('payment_refund').select('id').where('refund_no', '=', refundNo).executeTakeFirst();
-    if (exists) return null;
-    const id = newId('paymentRefund');
-    await tx.db.insertInto('payment_refund').values({
-      id, refund_no: refundNo, checkout_id: c.id, order_id: null, county_code: county, amount_fen: c.total_fen,
-      reason: 'paid after the order was cancelled', status: 'pending', provider_refund_id: null, created_at: nowIso(), completed_at: null,
-    }).execute();
-    await postEntry(tx, {
-      countyCode: county, kind: 'refund', refType: 'refund', refId: id, idempotencyKey: `late-payment:${c.payment_no}`,
-      memo: `payment ${c.payment_no} arrived after cancellation`,
-      lines: [{ account: { kind: 'payment_clearing' }, amountFen: c.total_fen }, { account: { kind: 'refund_clearing' }, amountFen: -c.total_fen }],
-    });
-    await recordAudit(tx, { action: 'refund.late_payment', targetType: 'checkout', targetId: c.id, countyCode: county, actorId: null, detail: { amountFen: c.total_fen } });
-    return id;
+const lateRefundNo = (c: Pick<CheckoutTable, 'payment_no'>) => `R${c.payment_no}`;
+
+/**
+ * Money for a checkout cancelled meanwhile: books it as owed back to the buyer, in the caller's
+ * transaction (the one that records the payment). True when this call booked it; the caller
+ * asks the provider for the refund after the commit (startLateRefund).
+ */
+async function bookLatePaymentRefund(tx: Ctx, c: Pick<CheckoutTable, 'id' | 'payment_no' | 'total_fen'>): Promise<boolean> {
+  const refundNo = lateRefundNo(c);
+  const exists = await tx.db.selectFrom('payment_refund').select('id').where('refund_no', '=', refundNo).executeTakeFirst();
+  if (exists) return false;
+  const county = (await tx.db.selectFrom('shop_order').select('county_code').where('checkout_id', '=', c.id).executeTakeFirstOrThrow()).county_code;
+  const id = newId('paymentRefund');
+  await tx.db.insertInto('payment_refund').values({
+    id, refund_no: refundNo, checkout_id: c.id, order_id: null, county_code: county, amount_fen: c.total_fen,
+    reason: 'paid after the order was cancelled', status: 'pending', provider_refund_id: null, created_at: nowIso(), completed_at: null,
+  }).execute();
+  await postEntry(tx, {
+    countyCode: county, kind: 'refund', refType: 'refund', refId: id, idempotencyKey: `late-payment:${c.payment_no}`,
+    memo: `payment ${c.payment_no} arrived after cancellation`,
+    lines: [{ account: { kind: 'payment_clearing' }, amountFen: c.total_fen }, { account: { kind: 'refund_clearing' }, amountFen: -c.total_fen }],
   });
-  if (!created) return;
-  await startLateRefund(deps, { refundNo, paymentNo: c.payment_no, transactionId: event.transactionId, amountFen: c.total_fen });
+  await recordAudit(tx, { action: 'refund.late_payment', targetType: 'checkout', targetId: c.id, countyCode: county, actorId: null, detail: { amountFen: c.total_fen } });
+  return true;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, DB, expectProblem, type TestApp, type TestClient } from '../../../test/helpers.js';
 import { COUNTY_A, COUNTY_B, VILLAGE_B, makeCounty, makeLicence, makeProduct, makeSupplier, makeUser, type MadeUser } from '../../../test/factories.js';
-import { expireCheckouts } from './checkout.service.js';
+import { expireCheckouts, handlePaymentEvent } from './checkout.service.js';
 import { lastSeenSoldOut, stockGlances } from './checkout.queries.js';
 import { signSandboxNotification } from '../payments/sandbox.js';
 import { batchCounts } from './checkout-batch.js';
@@ -386,6 +386,24 @@ describe('paying in the sandbox', () => {
       (r) => r?.status === 'succeeded',
     );
     expect(refund).toMatchObject({ amount_fen: 1800, status: 'succeeded' });
+  });
+
+  it('a late payment recorded without its refund (a failure between the two) is refunded on redelivery', async () => {
+    // Before, the payment's transaction id and the refund were two commits, and a redelivery
+    // found the id set and did nothing: the money was kept and the books never owed it back.
+    const b = await buyerWithAddress();
+    const s1 = await product(supA, 10, 1800);
+    const c = await checkout(b.client, { items: [{ skuId: s1, quantity: 1 }], addressId: b.addressId });
+    await t.deps.db.updateTable('checkout').set({ status: 'cancelled', cancelled_at: new Date().toISOString(), cancel_reason: 'buyer', transaction_id: 'SBX-half-written' })
+      .where('id', '=', c.body.id).execute();
+    await t.deps.db.updateTable('shop_order').set({ status: 'cancelled' }).where('checkout_id', '=', c.body.id).execute();
+    const event = { kind: 'paid' as const, eventId: 'EV-half', provider: 'sandbox' as const, outTradeNo: c.body.paymentNo, transactionId: 'SBX-half-written', amountFen: 1800, paidAt: new Date().toISOString(), duplicate: false };
+    await handlePaymentEvent(t.deps, event);
+    await handlePaymentEvent(t.deps, event); // and once more: still one refund
+    const refunds = await t.deps.db.selectFrom('payment_refund').select(['amount_fen', 'refund_no']).where('checkout_id', '=', c.body.id).execute();
+    expect(refunds).toEqual([{ amount_fen: 1800, refund_no: `R${c.body.paymentNo}` }]);
+    const entries = await t.deps.db.selectFrom('ledger_entry').select('id').where('idempotency_key', '=', `late-payment:${c.body.paymentNo}`).execute();
+    expect(entries).toHaveLength(1);
   });
 
   it('a signed notification for an unknown payment, or for another amount, is refused and changes nothing', async () => {
