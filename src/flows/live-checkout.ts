@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.js';
-import { inTransaction } from '../context.js';
+import { inTransaction, writeAlone } from '../context.js';
 import { liveRoom } from '../contracts/live-events.js';
 import { AppError, invalid } from '../platform/http/errors.js';
 import { newId } from '../platform/ids.js';
@@ -284,8 +284,8 @@ export async function buyByComment(ctx: Ctx, s: SessionRow, commentId: string, t
       }
     }
   }
-  await ctx.deps.db.updateTable('live_comment').set({ buy_room_code: roomCode, buy_quantity: quantity, buy_outcome: result.outcome, checkout_id: result.checkoutId })
-    .where('id', '=', commentId).execute();
+  await writeAlone(ctx, (db) => db.updateTable('live_comment').set({ buy_room_code: roomCode, buy_quantity: quantity, buy_outcome: result.outcome, checkout_id: result.checkoutId })
+    .where('id', '=', commentId).execute());
   ctx.deps.realtime.publishTo(liveRoom(s.id), ctx.actor!.userId, {
     type: 'reply', data: { kind: 'comment_buy', text: result.text, ...(result.checkoutId ? { checkoutId: result.checkoutId, payUrl: result.payUrl! } : {}) },
   });

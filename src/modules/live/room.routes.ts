@@ -90,7 +90,11 @@ export function liveRoomRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const ctx = ctxFromRequest(deps, req);
       const posted = await chat.postComment(ctx, req.params.sessionId, req.body, req.headers['idempotency-key'] ?? null);
       let buy: Awaited<ReturnType<typeof buyByComment>> = null;
-      if (!posted.replayed && posted.comment.status === 'visible' && posted.comment.author_kind === 'viewer') {
+      // A replay whose first attempt never recorded its outcome (it failed after the comment was
+      // posted) buys again: the checkout's key (comment:<id>) answers the checkout it may have
+      // placed, so this never reserves twice.
+      const unfinished = !posted.replayed || !posted.comment.buy_outcome;
+      if (unfinished && posted.comment.status === 'visible' && posted.comment.author_kind === 'viewer') {
         buy = await buyByComment(ctx, posted.session, posted.comment.id, posted.comment.text);
       }
       const view = await chat.loadCommentView(ctx, posted.session, posted.comment.id);

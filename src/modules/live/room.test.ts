@@ -589,6 +589,13 @@ describe('comment-to-buy', () => {
     expect(again.status).toBe(200);
     expect(again.body.buy.checkoutId).toBe(checkoutId);
     expect(await stockLeft(s.items[0]!.id)).toBe(3);
+    // A first attempt that failed after placing the checkout but before recording the outcome:
+    // the replay finishes it with the same checkout (before, it answered no buy at all).
+    await t.deps.db.updateTable('live_comment').set({ buy_outcome: null, checkout_id: null, buy_room_code: null, buy_quantity: null }).where('id', '=', res.body.comment.id).execute();
+    const finished = await post(b.client, s.id, '1号 2份', idem);
+    expect(finished.status).toBe(200);
+    expect(finished.body.buy).toMatchObject({ outcome: 'reserved', checkoutId });
+    expect(await stockLeft(s.items[0]!.id)).toBe(3);
     // Full-width and the other spellings too.
     expect((await post(b.client, s.id, '＃１ ｘ１')).body.buy).toMatchObject({ outcome: 'reserved', quantity: 1 });
     expect((await post(b.client, s.id, 'SOLD 1 x1')).body.buy).toMatchObject({ outcome: 'reserved', quantity: 1 });
