@@ -41,4 +41,18 @@ describe('problem messages', () => {
     const missing = [...codes].filter((c) => !MACHINE_FACING.has(c)).filter((c) => !zh.has(c) || !english.has(c)).sort();
     expect(missing).toEqual([]);
   });
+
+  it('every field code (invalid(pointer, detail, code)) has its own words beside the field', () => {
+    const codes = new Set<string>();
+    for (const file of sourceFiles('src')) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\binvalid\(\s*[`'][^`']*[`']\s*,\s*(?:'[^']*'|`[^`]*`|"[^"]*")\s*,\s*'([a-z_]+)'/g)) codes.add(m[1]!);
+    }
+    expect(codes.size).toBeGreaterThan(40);
+    const keys = (lang: 'zh-CN' | 'en') => new Set(fs.readdirSync('web/src/i18n').filter((f) => f === `${lang}.ts` || f.endsWith(`.${lang}.ts`))
+      .flatMap((f) => [...fs.readFileSync(path.join('web/src/i18n', f), 'utf8').matchAll(/^\s*'field(?:Code|\.[A-Za-z]+)\.([a-z_]+)':/gm)].map((m) => m[1]!)));
+    const zh = keys('zh-CN');
+    const english = keys('en');
+    expect([...codes].filter((c) => !zh.has(c) || !english.has(c)).sort()).toEqual([]);
+  });
 });
