@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context.js';
 import { inTransaction } from '../../context.js';
+import { lockRow } from '../../platform/db/lock.js';
 import { AppError, conflict, invalid, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { nowIso } from '../../platform/time.js';
@@ -224,10 +225,15 @@ export async function updateModule(ctx: Ctx, moduleId: string, input: { title?: 
 }
 
 export async function deleteModule(ctx: Ctx, moduleId: string) {
-  const { m } = await moduleForCenter(ctx, moduleId);
-  const l = await ctx.db.selectFrom('training_lesson').select('id').where('module_id', '=', m.id).executeTakeFirst();
-  if (l) throw conflict('module_not_empty', 'Move or delete the lessons of this module first');
-  await ctx.db.deleteFrom('training_module').where('id', '=', m.id).execute();
+  await inTransaction(ctx, async (tx) => {
+    // The module row first: a lesson added or moved into it meanwhile (which holds it shared)
+    // is then seen here, instead of the delete failing on the lesson's foreign key.
+    await lockRow(tx.db, 'training_module', moduleId);
+    const { m } = await moduleForCenter(tx, moduleId);
+    const l = await tx.db.selectFrom('training_lesson').select('id').where('module_id', '=', m.id).executeTakeFirst();
+    if (l) throw conflict('module_not_empty', 'Move or delete the lessons of this module first');
+    await tx.db.deleteFrom('training_module').where('id', '=', m.id).execute();
+  });
 }
 
 export interface LessonInput {
@@ -241,6 +247,7 @@ export interface LessonInput {
 
 export async function createLesson(ctx: Ctx, moduleId: string, input: LessonInput & { kind: LessonKind; title: string }) {
   return inTransaction(ctx, async (tx) => {
+    await lockRow(tx.db, 'training_module', moduleId, 'share'); // see deleteModule
     const { m, c } = await moduleForCenter(tx, moduleId);
     if (c.status === 'archived') throw conflict('course_archived', 'This course is archived; publish it again to change it');
     if (!input.title.trim()) throw invalid('/body/title', 'Give the lesson a title');
@@ -281,12 +288,15 @@ export async function updateLesson(ctx: Ctx, lessonId: string, input: LessonInpu
     if (l.file_id || parseQuiz(l).length) throw invalid('/body/kind', 'A lesson with a file or quiz questions cannot change kind; make a new lesson', 'kind_locked');
     set.kind = input.kind;
   }
-  if (input.moduleId !== undefined && input.moduleId !== l.module_id) {
-    const m = await ctx.db.selectFrom('training_module').select('course_id').where('id', '=', input.moduleId).executeTakeFirst();
-    if (!m || m.course_id !== c.id) throw invalid('/body/moduleId', 'Not a module of this course');
-    set.module_id = input.moduleId;
-  }
-  await ctx.db.updateTable('training_lesson').set(set).where('id', '=', l.id).execute();
+  await inTransaction(ctx, async (tx) => {
+    if (input.moduleId !== undefined && input.moduleId !== l.module_id) {
+      await lockRow(tx.db, 'training_module', input.moduleId, 'share'); // see deleteModule
+      const m = await tx.db.selectFrom('training_module').select('course_id').where('id', '=', input.moduleId).executeTakeFirst();
+      if (!m || m.course_id !== c.id) throw invalid('/body/moduleId', 'Not a module of this course');
+      set.module_id = input.moduleId;
+    }
+    await tx.db.updateTable('training_lesson').set(set).where('id', '=', l.id).execute();
+  });
   return lessonEditorView({ ...l, ...set });
 }
 

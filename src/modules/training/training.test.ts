@@ -822,6 +822,31 @@ describe('racing writes on one cohort take turns', () => {
     }
   });
 
+  it('a module deleted while a lesson is added to it or moved into it: one of them wins, never a 500', async () => {
+    // Found by the route fuzz: the delete looked for lessons, the lesson went in, and the delete
+    // then failed on the lesson's foreign key (a 500), or the insert failed on the module's.
+    const course = await makeCourse();
+    for (let i = 0; i < rounds; i++) {
+      const m = await op.client.post(`${T}/courses/${course.id}/modules`, { title: `第${i}单元` });
+      const [del, add, move] = await Promise.all([
+        op.client.delete(`${T}/modules/${m.body.id}`),
+        op.client.post(`${T}/modules/${m.body.id}/lessons`, { kind: 'text', title: '新课', body: '内容' }),
+        op.client.patch(`${T}/lessons/${course.text}`, { moduleId: m.body.id }),
+      ]);
+      expect([del.status, add.status, move.status].every((x) => x < 500), JSON.stringify([del.body, add.body, move.body])).toBe(true);
+      const left = await t.deps.db.selectFrom('training_module').select('id').where('id', '=', m.body.id).executeTakeFirst();
+      if (del.status === 204) {
+        expect(left).toBeUndefined();
+        expect([add.status, move.status]).toEqual([404, 422]);
+      } else {
+        expectProblem(del, 409, 'module_not_empty');
+        expect(left).toBeDefined();
+      }
+      // The text lesson goes back to its first module for the next round.
+      await op.client.patch(`${T}/lessons/${course.text}`, { moduleId: course.moduleId });
+    }
+  });
+
   it('two instructors named at once: the cohort keeps one, the other becomes a mentor', async () => {
     const course = await makeCourse();
     for (let i = 0; i < rounds; i++) {

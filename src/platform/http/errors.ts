@@ -109,6 +109,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       // PostgreSQL data exceptions (value out of range, bad encoding): the input was unusable.
       return sendProblem(reply, req, 400, 'invalid_value', 'A value in the request is out of range or not valid');
     }
+    if (dbCode === '23503' || dbCode === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      // Services check that what a request points at exists; a row deleted since is a race.
+      return sendProblem(reply, req, 409, 'concurrent_change', 'Something this refers to was just removed; reload and try again');
+    }
     if (dbCode === '23514' || dbCode === 'SQLITE_CONSTRAINT_CHECK') {
       return sendProblem(reply, req, 409, 'constraint_violation', 'The change would break a rule (for example stock below zero); reload and try again');
     }
