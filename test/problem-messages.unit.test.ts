@@ -25,6 +25,12 @@ function sourceFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/** The codes a language's catalogue files name (`key` captures the code in the key). */
+function catalogueKeys(lang: 'zh-CN' | 'en', key: RegExp): Set<string> {
+  return new Set(fs.readdirSync('web/src/i18n').filter((f) => f === `${lang}.ts` || f.endsWith(`.${lang}.ts`))
+    .flatMap((f) => [...fs.readFileSync(path.join('web/src/i18n', f), 'utf8').matchAll(key)].map((m) => m[1]!)));
+}
+
 describe('problem messages', () => {
   it('every code a person can meet reads well in Chinese and English', () => {
     const codes = new Set<string>();
@@ -33,10 +39,8 @@ describe('problem messages', () => {
       for (const m of text.matchAll(/new AppError\(\s*\d+\s*,\s*'([a-z_]+)'|\bconflict\(\s*'([a-z_]+)'|\brefuse\(\s*'([a-z_]+)'/g)) codes.add((m[1] ?? m[2] ?? m[3])!);
     }
     expect(codes.size).toBeGreaterThan(100);
-    const keys = (lang: 'zh-CN' | 'en') => new Set(fs.readdirSync('web/src/i18n').filter((f) => f === `${lang}.ts` || f.endsWith(`.${lang}.ts`))
-      .flatMap((f) => [...fs.readFileSync(path.join('web/src/i18n', f), 'utf8').matchAll(/^\s*'problem\.([a-z_]+)':/gm)].map((m) => m[1]!)));
-    const zh = keys('zh-CN');
-    const english = keys('en');
+    const zh = catalogueKeys('zh-CN', /^\s*'problem\.([a-z_]+)':/gm);
+    const english = catalogueKeys('en', /^\s*'problem\.([a-z_]+)':/gm);
     expect(zh.size).toBeGreaterThan(100);
     const missing = [...codes].filter((c) => !MACHINE_FACING.has(c)).filter((c) => !zh.has(c) || !english.has(c)).sort();
     expect(missing).toEqual([]);
@@ -49,10 +53,8 @@ describe('problem messages', () => {
       for (const m of text.matchAll(/\binvalid\(\s*[`'][^`']*[`']\s*,\s*(?:'[^']*'|`[^`]*`|"[^"]*")\s*,\s*'([a-z_]+)'/g)) codes.add(m[1]!);
     }
     expect(codes.size).toBeGreaterThan(40);
-    const keys = (lang: 'zh-CN' | 'en') => new Set(fs.readdirSync('web/src/i18n').filter((f) => f === `${lang}.ts` || f.endsWith(`.${lang}.ts`))
-      .flatMap((f) => [...fs.readFileSync(path.join('web/src/i18n', f), 'utf8').matchAll(/^\s*'field(?:Code|\.[A-Za-z]+)\.([a-z_]+)':/gm)].map((m) => m[1]!)));
-    const zh = keys('zh-CN');
-    const english = keys('en');
+    const zh = catalogueKeys('zh-CN', /^\s*'field(?:Code|\.[A-Za-z]+)\.([a-z_]+)':/gm);
+    const english = catalogueKeys('en', /^\s*'field(?:Code|\.[A-Za-z]+)\.([a-z_]+)':/gm);
     expect([...codes].filter((c) => !zh.has(c) || !english.has(c)).sort()).toEqual([]);
   });
 });

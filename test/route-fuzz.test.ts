@@ -209,6 +209,19 @@ async function call(o: Op, n: number, round: number, salt: number): Promise<stri
   return res.status >= 500 ? `${res.status} ${o.method} ${url} as ${who} body=${JSON.stringify(body)?.slice(0, 300)} → ${JSON.stringify(res.body)?.slice(0, 200)}` : null;
 }
 
+/**
+ * Calls route o as `caller` with path ids drawn from `idsFor(name)`: rows the caller must not
+ * reach. Anything but a 4xx is described as a failure.
+ */
+async function callWithIds(o: Op, client: TestClient, caller: string, r: Rand, idsFor: (name: string) => string[], idem: string): Promise<string | null> {
+  const url = o.path.replace(/\{([a-zA-Z]+)\}/g, (_m, name: string) => encodeURIComponent(pick(r, idsFor(name))));
+  const schema = o.op.requestBody?.content?.['application/json']?.schema;
+  const body = o.method === 'GET' || o.method === 'DELETE' ? undefined : schema ? value(r, schema, 'body') : {};
+  const res = await client.request(o.method, url, body, { 'idempotency-key': idem });
+  if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} FENCED ${o.method} ${o.path} ${caller}\n`);
+  return res.status < 300 || res.status >= 500 ? `${res.status} ${o.method} ${url} as ${caller} → ${JSON.stringify(res.body)?.slice(0, 200)}` : null;
+}
+
 describe('route fuzz', () => {
   it('no route answers 5xx to schema-shaped input with real, foreign and missing ids', async () => {
     const failures: string[] = [];
@@ -274,16 +287,10 @@ describe('route fuzz', () => {
       if (!caller) continue;
       for (let round = 0; round < 3; round++) {
         const r = rng(SEED * 1_000_003 + 31 + n * 10 + round);
-        const url = o.path.replace(/\{([a-zA-Z]+)\}/g, (_m, name: string) => {
-          const own = [...(poolsA.get(ID_TABLES[name] ?? '') ?? []), ...(name === 'batchId' ? poolsA.get('payout_batch') ?? [] : [])];
-          return encodeURIComponent(pick(r, own));
-        });
-        const schema = o.op.requestBody?.content?.['application/json']?.schema;
-        const body = o.method === 'GET' || o.method === 'DELETE' ? undefined : schema ? value(r, schema, 'body') : {};
-        const res = await caller.client.request(o.method, url, body);
+        const failed = await callWithIds(o, caller.client, `county B ${caller.who}`, r, (name) =>
+          [...(poolsA.get(ID_TABLES[name] ?? '') ?? []), ...(name === 'batchId' ? poolsA.get('payout_batch') ?? [] : [])], `scope-${n}-${round}`);
         checked++;
-        if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} SCOPE ${o.method} ${o.path} ${caller.who}\n`);
-        if (res.status < 300 || res.status >= 500) failures.push(`${res.status} ${o.method} ${url} as county B ${caller.who} → ${JSON.stringify(res.body)?.slice(0, 200)}`);
+        if (failed) failures.push(failed);
       }
     }
     expect(checked).toBeGreaterThan(100);
@@ -328,13 +335,9 @@ describe('route fuzz', () => {
         if (!names.length || !names.every((name) => own.get(ID_TABLES[name] ?? '')?.length)) continue;
         for (let round = 0; round < 3; round++) {
           const r = rng(SEED * 1_000_003 + 53 + n * 10 + round);
-          const url = o.path.replace(/\{([a-zA-Z]+)\}/g, (_m, name: string) => encodeURIComponent(pick(r, own.get(ID_TABLES[name]!)!)));
-          const schema = o.op.requestBody?.content?.['application/json']?.schema;
-          const body = o.method === 'GET' || o.method === 'DELETE' ? undefined : schema ? value(r, schema, 'body') : {};
-          const res = await client.request(o.method, url, body, { 'idempotency-key': `owner-${n}-${round}` });
+          const failed = await callWithIds(o, client, `another ${who}`, r, (name) => own.get(ID_TABLES[name]!)!, `owner-${n}-${round}`);
           checked++;
-          if (process.env.FUZZ_LOG) fs.appendFileSync(process.env.FUZZ_LOG, `${res.status} ${res.body?.code ?? ''} OWNER ${o.method} ${o.path} ${who}\n`);
-          if (res.status < 300 || res.status >= 500) failures.push(`${res.status} ${o.method} ${url} as another ${who} → ${JSON.stringify(res.body)?.slice(0, 200)}`);
+          if (failed) failures.push(failed);
         }
       }
     }
